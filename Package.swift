@@ -1,0 +1,52 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// OpenVINO's C API: `scripts/setup.sh` (run by `make setup`) links the installation to use under
+// .deps/openvino/{include,lib}: a system OpenVINO when it finds one (OPENVINO_ROOT, /opt/intel/openvino,
+// /usr), otherwise the official runtime from PyPI installed into .deps/venv. The library directory is also
+// the binary's rpath, so `swift build`, `swift test` and `.build/*/ovindex` need no environment variables.
+// Without setup the build stops at COpenVINO.h with one sentence saying to run `make setup`.
+let openVINOLibraries = Context.packageDirectory + "/.deps/openvino/lib"
+
+let swiftSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "ovindex",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "ovindex", targets: ["ovindex"])
+    ],
+    targets: [
+        // C shims: the only targets that see C headers.
+        .target(
+            name: "COpenVINO",
+            linkerSettings: [
+                .linkedLibrary("openvino_c"),
+                .unsafeFlags(["-L", openVINOLibraries, "-Xlinker", "-rpath", "-Xlinker", openVINOLibraries]),
+            ]
+        ),
+        .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
+
+        // Swift ownership of the C handles.
+        .target(name: "OpenVINO", dependencies: ["COpenVINO"], swiftSettings: swiftSettings),
+        .target(name: "SQLite", dependencies: ["CSQLite"], swiftSettings: swiftSettings),
+
+        // The command-line tool: argument parsing, exit codes, output. No business logic.
+        .executableTarget(
+            name: "ovindex",
+            dependencies: ["OpenVINO", "SQLite"],
+            swiftSettings: swiftSettings
+        ),
+
+        // Tests.
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
+        .testTarget(name: "OpenVINOTests", dependencies: ["OpenVINO", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "SQLiteTests", dependencies: ["SQLite", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "ovindexTests", dependencies: ["ovindex", "TestSupport"], swiftSettings: swiftSettings),
+
+    ]
+)

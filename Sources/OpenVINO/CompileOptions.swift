@@ -1,0 +1,46 @@
+/// How to compile a model: device and OpenVINO properties.
+///
+/// Unset fields leave the runtime's default (for example bf16 inference on CPUs with AMX/AVX-512 BF16).
+public struct CompileOptions: Sendable, Hashable {
+    /// Numeric precision used for inference (`INFERENCE_PRECISION_HINT`).
+    public enum Precision: String, Sendable, Hashable, CaseIterable {
+        case f32, bf16, f16
+    }
+
+    /// What the device should optimise for (`PERFORMANCE_HINT`).
+    public enum PerformanceHint: String, Sendable, Hashable {
+        case latency = "LATENCY"
+        case throughput = "THROUGHPUT"
+        case cumulativeThroughput = "CUMULATIVE_THROUGHPUT"
+    }
+
+    public var device: String
+    public var inferencePrecision: Precision?
+    public var threads: Int?
+    public var streams: Int?
+    public var performanceHint: PerformanceHint?
+
+    public init(
+        device: String = "CPU",
+        inferencePrecision: Precision? = nil,
+        threads: Int? = nil,
+        streams: Int? = nil,
+        performanceHint: PerformanceHint? = nil
+    ) {
+        self.device = device
+        self.inferencePrecision = inferencePrecision
+        self.threads = threads
+        self.streams = streams
+        self.performanceHint = performanceHint
+    }
+
+    /// The OpenVINO property keys and values these options set, in a stable order.
+    var properties: [(key: String, value: String)] {
+        var result: [(key: String, value: String)] = []
+        if let performanceHint { result.append(("PERFORMANCE_HINT", performanceHint.rawValue)) }
+        if let inferencePrecision { result.append(("INFERENCE_PRECISION_HINT", inferencePrecision.rawValue)) }
+        if let threads { result.append(("INFERENCE_NUM_THREADS", String(threads))) }
+        if let streams { result.append(("NUM_STREAMS", String(streams))) }
+        return result
+    }
+}

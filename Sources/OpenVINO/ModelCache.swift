@@ -1,0 +1,121 @@
+import Dispatch
+import Synchronization
+
+/// Loads each model once per process, however many tasks ask for it at the same time (single flight).
+///
+/// The first caller for a (path, options) pair starts the read + compile on a loader thread; every caller that
+/// arrives while it runs awaits that same load; later callers get the compiled model at once. A failed load is
+/// forgotten, so the next caller tries again (and every waiter sees the same error). `unload` drops the cache's
+/// reference: the model's memory is freed when the last infer request made from it is gone too.
+public final class ModelCache: Sendable {
+    public struct Key: Hashable, Sendable, CustomStringConvertible {
+        public var path: String
+        public var options: CompileOptions
+
+        public init(path: String, options: CompileOptions) {
+            self.path = path
+            self.options = options
+        }
+
+        public var description: String { "\(path) on \(options.device)" }
+    }
+
+    private enum Entry {
+        case loading(id: UInt64, Task<CompiledModel, any Error>)
+        case loaded(CompiledModel)
+    }
+
+    public let core: Core
+    private let entries = Mutex<[Key: Entry]>([:])
+    private let nextLoadID = Atomic<UInt64>(0)
+    private let loads = Atomic<Int>(0)
+    /// Compilation blocks a thread for about a second: keep it off Swift's cooperative pool.
+    private static let loaderQueue = DispatchQueue(label: "ovindex.openvino.model-loader", attributes: .concurrent)
+
+    public init(core: Core) {
+        self.core = core
+    }
+
+    /// How many times a model was actually read and compiled (not served from the cache).
+    public var loadCount: Int { loads.load(ordering: .relaxed) }
+
+    /// The keys of the models currently loaded (not those still loading).
+    public var loadedKeys: [Key] {
+        entries.withLock { entries in
+            entries.compactMap { key, entry in
+                if case .loaded = entry { return key }
+                return nil
+            }
+        }
+    }
+
+    /// The compiled model for `path` with `options`, loading it if no one has yet.
+    ///
+    /// - Throws: `OpenVINOError` from reading or compiling the model (missing file, corrupt model, unknown
+    ///   device), with the path in its context.
+    public func compiledModel(
+        at path: String, options: CompileOptions = CompileOptions()
+    ) async throws
+        -> CompiledModel
+    {
+        let key = Key(path: path, options: options)
+        enum Next {
+            case ready(CompiledModel)
+            case wait(id: UInt64, Task<CompiledModel, any Error>)
+        }
+        let next: Next = entries.withLock { entries in
+            switch entries[key] {
+            case .loaded(let model):
+                return .ready(model)
+            case .loading(let id, let task):
+                return .wait(id: id, task)
+            case nil:
+                let id = nextLoadID.add(1, ordering: .relaxed).newValue
+                let task = Task { try await self.load(key) }
+                entries[key] = .loading(id: id, task)
+                return .wait(id: id, task)
+            }
+        }
+        switch next {
+        case .ready(let model):
+            return model
+        case .wait(let id, let task):
+            do {
+                let model = try await task.value
+                entries.withLock { entries in
+                    if case .loading(id, _) = entries[key] { entries[key] = .loaded(model) }
+                }
+                return model
+            } catch {
+                entries.withLock { entries in
+                    if case .loading(id, _) = entries[key] { entries[key] = nil }
+                }
+                throw error
+            }
+        }
+    }
+
+    /// Forgets the model loaded for `path` with `options`. Returns whether one was loaded or loading.
+    @discardableResult
+    public func unload(path: String, options: CompileOptions = CompileOptions()) -> Bool {
+        entries.withLock { $0.removeValue(forKey: Key(path: path, options: options)) != nil }
+    }
+
+    /// Forgets every model.
+    public func unloadAll() {
+        entries.withLock { $0.removeAll() }
+    }
+
+    private func load(_ key: Key) async throws -> CompiledModel {
+        loads.add(1, ordering: .relaxed)
+        let core = self.core
+        return try await withCheckedThrowingContinuation { continuation in
+            Self.loaderQueue.async {
+                continuation.resume(
+                    with: Result { () throws(OpenVINOError) -> CompiledModel in
+                        try core.compile(core.readModel(at: key.path), options: key.options)
+                    })
+            }
+        }
+    }
+}

@@ -1,0 +1,24 @@
+public import Foundation
+
+/// Where the tests find the project's files: the checkout, the models setup converted, the built tool.
+public enum ProjectPaths {
+    /// The repository root (this file is Tests/TestSupport/ProjectPaths.swift).
+    public static let root: URL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// A model directory created by `make setup`, e.g. "all-MiniLM-L6-v2".
+    public static func model(_ name: String = "all-MiniLM-L6-v2") -> URL {
+        root.appendingPathComponent("data/models/\(name)", isDirectory: true)
+    }
+
+    /// The embedding model's IR file. Tests need `make setup` to have run (make test does it).
+    public static var embeddingModelXML: String {
+        model().appendingPathComponent("model.xml").path
+    }
+
+    /// The `ovindex` executable SwiftPM built next to the test bundle.
+    public static var executable: URL {
+        let testBinary = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        return testBinary.deletingLastPathComponent().appendingPathComponent("ovindex")
+    }
+}
