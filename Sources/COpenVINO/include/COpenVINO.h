@@ -3,12 +3,10 @@
 #ifndef COPENVINO_H
 #define COPENVINO_H
 
-#if __has_include(<openvino/c/openvino.h>)
-#include <openvino/c/openvino.h>
-#else
+#if !__has_include(<openvino/c/openvino.h>)
 #error "OpenVINO's C API was not found: run `make setup` (it links a system OpenVINO or installs the PyPI runtime into .deps/)."
-#endif
-
+#else
+#include <openvino/c/openvino.h>
 #include <stddef.h>
 
 /// The largest number of properties `ovx_core_compile_model` accepts.
@@ -25,4 +23,5 @@ ov_status_e ovx_core_compile_model(const ov_core_t *core,
                                    const char *const *values,
                                    ov_compiled_model_t **compiled_model);
 
+#endif /* __has_include */
 #endif
