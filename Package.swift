@@ -35,17 +35,34 @@ let package = Package(
         .target(name: "OpenVINO", dependencies: ["COpenVINO"], swiftSettings: swiftSettings),
         .target(name: "SQLite", dependencies: ["CSQLite"], swiftSettings: swiftSettings),
 
+        // Pure Swift stages.
+        .target(name: "Tokenizer", swiftSettings: swiftSettings),
+        .target(name: "TextIO", swiftSettings: swiftSettings),
+        .target(name: "Embedding", dependencies: ["OpenVINO", "Tokenizer"], swiftSettings: swiftSettings),
+
         // The command-line tool: argument parsing, exit codes, output. No business logic.
         .executableTarget(
             name: "ovindex",
-            dependencies: ["OpenVINO", "SQLite"],
+            dependencies: ["OpenVINO", "SQLite", "Tokenizer", "TextIO", "Embedding"],
             swiftSettings: swiftSettings
         ),
+
+        // Benchmarks (release builds; see scripts/bench_*.sh).
+        .executableTarget(name: "ovindex-bench", dependencies: ["Tokenizer"], swiftSettings: swiftSettings),
 
         // Tests.
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
         .testTarget(name: "OpenVINOTests", dependencies: ["OpenVINO", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "TokenizerTests",
+            dependencies: ["Tokenizer", "TestSupport"],
+            exclude: ["Golden"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "TextIOTests", dependencies: ["TextIO", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "EmbeddingTests", dependencies: ["Embedding", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "ovindexTests", dependencies: ["ovindex", "TestSupport"], swiftSettings: swiftSettings),
 
     ]

@@ -6,7 +6,7 @@ enum Tool {
     static let version = "0.1.0"
 
     static var commands: [any Command.Type] {
-        [VersionCommand.self]
+        [TokenizeCommand.self, VersionCommand.self]
     }
 
     static var usage: String {

@@ -1,0 +1,123 @@
+public import OpenVINO
+public import Tokenizer
+
+/// A sentence-embedding model ready to run: its tokenizer, the compiled graph and a pool of infer requests.
+///
+/// Texts are truncated to the model's maximum sequence length (from its manifest); the graph pools and
+/// normalizes, so `embed` returns the model's sentence embeddings as they are. Safe to share between tasks:
+/// at most `requests` batches run at once, each on its own infer request, each with the inference timeout.
+public final class Embedder: Sendable {
+    public struct Options: Sendable, Hashable {
+        /// nil keeps the runtime's default (bf16 on CPUs with AVX-512 BF16 or AMX, else f32).
+        public var precision: CompileOptions.Precision?
+        /// Infer requests (batches in flight at once).
+        public var requests: Int
+        /// The longest one batch may take before it is cancelled.
+        public var timeout: Duration
+        public var threads: Int?
+
+        public init(
+            precision: CompileOptions.Precision? = nil, requests: Int = 2, timeout: Duration = .seconds(30),
+            threads: Int? = nil
+        ) {
+            self.precision = precision
+            self.requests = requests
+            self.timeout = timeout
+            self.threads = threads
+        }
+    }
+
+    public let directory: ModelDirectory
+    public let tokenizer: BertTokenizer
+    public let compiledModel: CompiledModel
+    public let options: Options
+    /// The model's maximum sequence length in tokens, special tokens included.
+    public let maximumLength: Int
+    public let dimension: Int
+    private let pool: RequestPool
+
+    /// Loads the tokenizer and compiles the model (once per process, through `cache`).
+    ///
+    /// - Throws: `ModelError` for a directory that is not an embedding model, `TokenizerError`, or
+    ///   `OpenVINOError` from reading or compiling the graph.
+    public static func load(
+        _ directory: ModelDirectory, options: Options = Options(), cache: ModelCache
+    )
+        async throws -> Embedder
+    {
+        guard directory.manifest.task == "embedding", let dimension = directory.manifest.dimension else {
+            throw ModelError(
+                path: directory.path, message: "is a \(directory.manifest.task) model, not an embedding model")
+        }
+        let tokenizer = try BertTokenizer(directory: directory.path)
+        let compileOptions = CompileOptions(inferencePrecision: options.precision, threads: options.threads)
+        let model = try await cache.compiledModel(at: directory.modelFile, options: compileOptions)
+        for output in ["sentence_embedding", "token_embeddings"] where !model.outputNames.contains(output) {
+            throw ModelError(path: directory.modelFile, message: "the graph has no \(output) output")
+        }
+        var requests: [InferRequest] = []
+        for _ in 0..<max(1, options.requests) {
+            requests.append(try model.makeInferRequest())
+        }
+        return Embedder(
+            directory: directory, tokenizer: tokenizer, model: model, options: options, dimension: dimension,
+            pool: RequestPool(requests))
+    }
+
+    private init(
+        directory: ModelDirectory, tokenizer: BertTokenizer, model: CompiledModel, options: Options, dimension: Int,
+        pool: RequestPool
+    ) {
+        self.directory = directory
+        self.tokenizer = tokenizer
+        self.compiledModel = model
+        self.options = options
+        self.maximumLength = directory.manifest.max_sequence_length
+        self.dimension = dimension
+        self.pool = pool
+    }
+
+    /// The encoding the model sees for `text`: [CLS] tokens [SEP], truncated to the model's maximum.
+    public func encode(_ text: String) -> Encoding {
+        tokenizer.encode(text, maxLength: maximumLength)
+    }
+
+    /// Sentence embeddings for `encodings`, one row of `dimension` floats each, in the same order.
+    ///
+    /// - Throws: `OpenVINOError` (with kind `.timedOut` past the timeout), `CancellationError`.
+    public func embed(_ encodings: [Encoding]) async throws -> [[Float]] {
+        guard !encodings.isEmpty else { return [] }
+        let batch = BatchEncoding(encodings, padID: tokenizer.paddingID)
+        let dimension = self.dimension
+        let timeout = options.timeout
+        return try await pool.withRequest { request in
+            try Self.setInputs(batch, on: request)
+            try await request.infer(timeout: timeout)
+            let output = try request.output("sentence_embedding")
+            guard output.shape == [batch.rows, dimension] else {
+                throw ModelError(
+                    path: request.model.source,
+                    message: "sentence_embedding has shape \(output.shape), expected [\(batch.rows), \(dimension)]")
+            }
+            return output.withUnsafeMutableBufferPointer(as: Float.self) { values in
+                (0..<batch.rows).map { row in Array(values[(row * dimension)..<((row + 1) * dimension)]) }
+            }
+        }
+    }
+
+    /// Copies a padded batch into fresh input tensors. The tensors are dropped when the next batch replaces
+    /// them on this request, so no batch's memory outlives the following one.
+    static func setInputs(_ batch: BatchEncoding, on request: InferRequest) throws {
+        let shape = [batch.rows, batch.sequenceLength]
+        for (name, values) in [
+            ("input_ids", batch.inputIDs), ("attention_mask", batch.attentionMask),
+            ("token_type_ids", batch.tokenTypeIDs),
+        ] {
+            let tensor = try Tensor(.i64, shape: shape)
+            tensor.withUnsafeMutableBufferPointer(as: Int64.self) { buffer in
+                _ = buffer.initialize(from: values)
+            }
+            try request.setInput(name, tensor)
+        }
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+
+/// A model directory made by setup or `scripts/convert_model.py`: IR files, tokenizer, and `manifest.json`.
+public struct ModelDirectory: Sendable, Equatable {
+    /// What `manifest.json` says about the model.
+    public struct Manifest: Decodable, Sendable, Equatable {
+        public var format: String
+        public var model_id: String
+        public var task: String
+        public var model: String
+        public var weights: String
+        public var weights_sha256: String
+        public var max_sequence_length: Int
+        public var dimension: Int?
+        public var pooling: String?
+        public var normalized: Bool?
+        public var num_labels: Int?
+        public var outputs: [String: String]
+        /// Quantization or other variant details, when the model is not the plain conversion.
+        public var variant: String?
+    }
+
+    public let path: String
+    public let manifest: Manifest
+
+    /// Reads `path/manifest.json` and checks that the files it names exist.
+    ///
+    /// - Throws: `ModelError` naming the directory and what is missing or wrong.
+    public init(path: String) throws(ModelError) {
+        let url = URL(fileURLWithPath: path)
+        self.path = url.standardizedFileURL.path
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: self.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw ModelError(
+                path: self.path, message: "no such model directory (run 'make setup' to create the default model)")
+        }
+        let manifestPath = self.path + "/manifest.json"
+        guard let data = FileManager.default.contents(atPath: manifestPath) else {
+            throw ModelError(
+                path: self.path,
+                message: "not a model directory: no manifest.json (convert a checkpoint with scripts/convert_model.py)")
+        }
+        do {
+            manifest = try JSONDecoder().decode(Manifest.self, from: data)
+        } catch {
+            throw ModelError(path: manifestPath, message: "invalid manifest: \(error)")
+        }
+        guard manifest.format == "ovindex-model" else {
+            throw ModelError(path: manifestPath, message: "format is '\(manifest.format)', expected 'ovindex-model'")
+        }
+        for file in [manifest.model, manifest.weights]
+        where !FileManager.default.fileExists(atPath: self.path + "/" + file) {
+            throw ModelError(path: self.path, message: "\(file) is missing (re-run 'make setup' or the converter)")
+        }
+    }
+
+    /// The IR graph file.
+    public var modelFile: String { path + "/" + manifest.model }
+    public var weightsFile: String { path + "/" + manifest.weights }
+    /// The directory name, used as the model's short name (e.g. "all-MiniLM-L6-v2").
+    public var name: String { URL(fileURLWithPath: path).lastPathComponent }
+
+    /// The directory's name or path as given by a user, resolved:
+    ///
+    /// 1. nil: `$OVINDEX_MODEL`, else the default model `all-MiniLM-L6-v2`;
+    /// 2. an existing directory path is used as is;
+    /// 3. a bare name is looked up in the models folder: `$OVINDEX_MODELS`, `./data/models`, and the
+    ///    `data/models` of the checkout the running binary was built in.
+    public static func resolve(_ nameOrPath: String?) throws(ModelError) -> ModelDirectory {
+        let environment = ProcessInfo.processInfo.environment
+        let requested = nameOrPath ?? environment["OVINDEX_MODEL"] ?? defaultModelName
+        var isDirectory: ObjCBool = false
+        if requested.contains("/")
+            || FileManager.default.fileExists(atPath: requested, isDirectory: &isDirectory)
+                && isDirectory.boolValue
+        {
+            return try ModelDirectory(path: requested)
+        }
+        let roots = modelRoots(environment: environment)
+        for root in roots where FileManager.default.fileExists(atPath: root + "/" + requested) {
+            return try ModelDirectory(path: root + "/" + requested)
+        }
+        throw ModelError(
+            path: requested,
+            message: "no model of that name in \(roots.joined(separator: ", ")) (run 'make setup', or pass a directory)"
+        )
+    }
+
+    public static let defaultModelName = "all-MiniLM-L6-v2"
+
+    static func modelRoots(environment: [String: String]) -> [String] {
+        var roots: [String] = []
+        if let root = environment["OVINDEX_MODELS"] { roots.append(root) }
+        roots.append(FileManager.default.currentDirectoryPath + "/data/models")
+        // .build/<triple>/<config>/ovindex -> checkout/data/models
+        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        var checkout = executable.deletingLastPathComponent()
+        for _ in 0..<3 { checkout = checkout.deletingLastPathComponent() }
+        roots.append(checkout.appendingPathComponent("data/models").standardizedFileURL.path)
+        var seen = Set<String>()
+        return roots.filter { seen.insert($0).inserted }
+    }
+}
+
+/// A model directory that cannot be used: which one, and why.
+public struct ModelError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var path: String
+    public var message: String
+
+    public init(path: String, message: String) {
+        self.path = path
+        self.message = message
+    }
+
+    public var description: String { "model \(path): \(message)" }
+}

@@ -1,0 +1,36 @@
+/// Groups encoded texts into batches under a token budget, longest texts together, to cut padding.
+///
+/// A batch's cost is rows × its longest sequence (what the model computes, padding included); a batch never
+/// exceeds `budget` unless a single text alone does (then it runs alone). Texts are sorted by length within
+/// the window the caller passes, so memory stays bounded by the window.
+public struct TokenBatcher: Sendable {
+    public var budget: Int
+    public var maximumRows: Int
+
+    public init(budget: Int, maximumRows: Int = 256) {
+        precondition(budget > 0 && maximumRows > 0)
+        self.budget = budget
+        self.maximumRows = maximumRows
+    }
+
+    /// Indices into `lengths`, grouped into batches (each batch sorted longest first).
+    public func batches(lengths: [Int]) -> [[Int]] {
+        let order = lengths.indices.sorted { (lengths[$0], $1) > (lengths[$1], $0) }
+        var batches: [[Int]] = []
+        var current: [Int] = []
+        var longest = 0
+        for index in order {
+            let length = lengths[index]
+            let widest = max(longest, length)
+            if !current.isEmpty && (widest * (current.count + 1) > budget || current.count >= maximumRows) {
+                batches.append(current)
+                current = []
+                longest = 0
+            }
+            current.append(index)
+            longest = max(longest, length)
+        }
+        if !current.isEmpty { batches.append(current) }
+        return batches
+    }
+}

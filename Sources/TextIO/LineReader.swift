@@ -1,0 +1,140 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Reads a file or standard input line by line, with a limit on line length that bounds memory.
+///
+/// A line longer than `maximumBytes` is not kept: the reader skips to its end and reports it as `.tooLong`
+/// with its length, so one huge line cannot exhaust memory and the caller can name it in an error.
+/// Line endings are `\n` (a `\r` before it is dropped); the last line needs no newline.
+public final class LineReader {
+    public enum Line: Equatable {
+        case text(number: Int, bytes: [UInt8])
+        case tooLong(number: Int, byteCount: Int)
+
+        public var number: Int {
+            switch self {
+            case .text(let number, _), .tooLong(let number, _): number
+            }
+        }
+    }
+
+    public let path: String
+    public let maximumBytes: Int
+    private let descriptor: Int32
+    private let ownsDescriptor: Bool
+    private var chunk: [UInt8]
+    private var chunkStart = 0
+    private var chunkEnd = 0
+    private var atEnd = false
+    private var lineNumber = 0
+
+    /// Opens `path`, or standard input for nil or "-".
+    ///
+    /// - Throws: `TextInputError` when the file cannot be opened.
+    public init(path: String?, maximumBytes: Int, chunkSize: Int = 1 << 16) throws(TextInputError) {
+        self.maximumBytes = maximumBytes
+        chunk = [UInt8](repeating: 0, count: chunkSize)
+        if let path, path != "-" {
+            let fd = open(path, O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else {
+                throw TextInputError(
+                    input: path, line: nil, message: "cannot open: \(String(cString: strerror(errno)))")
+            }
+            var info = stat()
+            if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
+                close(fd)
+                throw TextInputError(input: path, line: nil, message: "is a directory, not a file")
+            }
+            descriptor = fd
+            ownsDescriptor = true
+            self.path = path
+        } else {
+            descriptor = 0
+            ownsDescriptor = false
+            self.path = "stdin"
+        }
+    }
+
+    deinit {
+        if ownsDescriptor { close(descriptor) }
+    }
+
+    /// The next line, or nil at the end of the input.
+    public func next() throws(TextInputError) -> Line? {
+        var line: [UInt8] = []
+        var length = 0
+        var sawAny = false
+        while true {
+            if chunkStart == chunkEnd {
+                if atEnd { break }
+                try refill()
+                if chunkStart == chunkEnd { break }
+            }
+            sawAny = true
+            let newline = chunk.withUnsafeBufferPointer { buffer -> Int? in
+                guard let base = buffer.baseAddress,
+                    let found = memchr(base + chunkStart, 0x0A, chunkEnd - chunkStart)
+                else { return nil }
+                return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+            }
+            let end = newline ?? chunkEnd
+            let count = end - chunkStart
+            if length + count <= maximumBytes + 1 {  // +1 leaves room for a \r before the \n
+                line.append(contentsOf: chunk[chunkStart..<end])
+            } else if !line.isEmpty {
+                line = []
+            }
+            length += count
+            chunkStart = newline.map { $0 + 1 } ?? chunkEnd
+            if newline != nil { break }
+        }
+        guard sawAny else { return nil }
+        lineNumber += 1
+        if line.last == 0x0D, length <= maximumBytes + 1 {
+            line.removeLast()
+            length -= 1
+        }
+        if length > maximumBytes {
+            return .tooLong(number: lineNumber, byteCount: length)
+        }
+        return .text(number: lineNumber, bytes: line)
+    }
+
+    private func refill() throws(TextInputError) {
+        chunkStart = 0
+        chunkEnd = 0
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw TextInputError(
+                    input: path, line: lineNumber + 1,
+                    message: "read failed: \(String(cString: strerror(errno)))")
+            }
+            if count == 0 { atEnd = true }
+            chunkEnd = count
+            return
+        }
+    }
+}
+
+/// A problem with one input: the file (or stdin), the 1-based line when there is one, and what is wrong.
+public struct TextInputError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var input: String
+    public var line: Int?
+    public var message: String
+
+    public init(input: String, line: Int?, message: String) {
+        self.input = input
+        self.line = line
+        self.message = message
+    }
+
+    public var description: String {
+        if let line { return "\(input):\(line): \(message)" }
+        return "\(input): \(message)"
+    }
+}
