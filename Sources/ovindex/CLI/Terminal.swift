@@ -25,6 +25,11 @@ final class Terminal {
     /// Standard error, flushed at every write (messages and progress must show at once).
     nonisolated(unsafe) static let errors = Terminal(fileDescriptor: 2, capacity: 0)
 
+    /// A buffered writer for an open file (the caller closes the descriptor after `flush`).
+    static func file(descriptor: Int32) -> Terminal {
+        Terminal(fileDescriptor: descriptor, capacity: 1 << 16)
+    }
+
     func write(_ text: String) {
         var text = text
         text.withUTF8 { append($0) }

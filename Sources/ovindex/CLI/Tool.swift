@@ -1,12 +1,15 @@
+import Embedding
 import OpenVINO
 import SQLite
+import TextIO
+import Tokenizer
 
 /// The `ovindex` entry point: picks the subcommand, handles help, and turns errors into messages and exit codes.
 enum Tool {
     static let version = "0.1.0"
 
     static var commands: [any Command.Type] {
-        [TokenizeCommand.self, VersionCommand.self]
+        [EmbedCommand.self, TokenizeCommand.self, VersionCommand.self]
     }
 
     static var usage: String {
@@ -75,7 +78,9 @@ enum Tool {
         switch error {
         case is UsageError: .usage
         case let error as CommandError: error.exitCode
-        case is OpenVINOError: .unavailable
+        case let error as OpenVINOError: error.kind == .timedOut ? .failure : .unavailable
+        case is ModelError, is TokenizerError: .unavailable
+        case let error as TextInputError: error.line == nil ? .noInput : .dataError
         case is SQLiteError: .ioError
         case is CancellationError: .interrupted
         default: .failure

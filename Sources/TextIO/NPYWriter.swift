@@ -1,0 +1,86 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Writes a float32 matrix in NumPy's .npy format (version 1.0, little-endian, C order) without holding it
+/// in memory: rows go to a temporary file, and `finish` writes the header, now that the row count is known,
+/// followed by the rows, to the destination.
+public final class NPYWriter {
+    public let columns: Int
+    public private(set) var rows = 0
+    private let temporaryPath: String
+    private var file: UnsafeMutablePointer<FILE>?
+
+    /// - Parameter directory: where the temporary row file goes (next to the destination keeps it on one disk).
+    public init(columns: Int, directory: String) throws(TextInputError) {
+        self.columns = columns
+        var template = Array((directory + "/.ovindex-npy-XXXXXX").utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { buffer in
+            buffer.baseAddress.map { mkstemp($0) } ?? -1
+        }
+        guard fd >= 0 else {
+            throw TextInputError(
+                input: directory, line: nil,
+                message: "cannot create a temporary file: \(String(cString: strerror(errno)))")
+        }
+        temporaryPath = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        file = fdopen(fd, "w+b")
+    }
+
+    deinit {
+        if let file { fclose(file) }
+        unlink(temporaryPath)
+    }
+
+    public func append(_ row: [Float]) {
+        precondition(row.count == columns, "row of \(row.count) values in a matrix of \(columns) columns")
+        #if _endian(little)
+            row.withUnsafeBytes { _ = fwrite($0.baseAddress, 1, $0.count, file) }
+        #else
+            let swapped = row.map { $0.bitPattern.littleEndian }
+            swapped.withUnsafeBytes { _ = fwrite($0.baseAddress, 1, $0.count, file) }
+        #endif
+        rows += 1
+    }
+
+    /// Writes the whole .npy (header then rows) to `descriptor`.
+    public func finish(to descriptor: Int32) throws(TextInputError) {
+        guard let file else { return }
+        guard fflush(file) == 0, ferror(file) == 0 else {
+            throw TextInputError(
+                input: temporaryPath, line: nil, message: "write failed: \(String(cString: strerror(errno)))")
+        }
+        try writeAll(descriptor, Self.header(rows: rows, columns: columns))
+        rewind(file)
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }
+            if count == 0 { break }
+            try writeAll(descriptor, Array(buffer[0..<count]))
+        }
+    }
+
+    /// The .npy header: magic, version 1.0, length, and the dict padded so the data starts 64-byte aligned.
+    public static func header(rows: Int, columns: Int) -> [UInt8] {
+        var dictionary = "{'descr': '<f4', 'fortran_order': False, 'shape': (\(rows), \(columns)), }"
+        let unpadded = 10 + dictionary.utf8.count + 1
+        dictionary += String(repeating: " ", count: (64 - unpadded % 64) % 64) + "\n"
+        let length = UInt16(dictionary.utf8.count)
+        return [0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(length & 0xFF), UInt8(length >> 8)] + Array(dictionary.utf8)
+    }
+
+    private func writeAll(_ descriptor: Int32, _ bytes: [UInt8]) throws(TextInputError) {
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes[offset...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw TextInputError(
+                    input: "output", line: nil, message: "write failed: \(String(cString: strerror(errno)))")
+            }
+            offset += written
+        }
+    }
+}

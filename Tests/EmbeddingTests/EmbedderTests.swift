@@ -1,0 +1,136 @@
+import Embedding
+import OpenVINO
+import TestSupport
+import Testing
+
+func cosine(_ a: [Float], _ b: [Float]) -> Float {
+    var dot: Float = 0
+    var na: Float = 0
+    var nb: Float = 0
+    for (x, y) in zip(a, b) {
+        dot += x * y
+        na += x * x
+        nb += y * y
+    }
+    return dot / (na.squareRoot() * nb.squareRoot())
+}
+
+/// The whole embedding path (tokenizer, batching, graph pooling) against published figures for the model.
+@Suite(.serialized) struct EmbedderTests {
+    static let sentences = ["The weather is lovely today.", "It's so sunny outside!", "He drove to the stadium."]
+
+    func embedder(_ precision: CompileOptions.Precision?, timeout: Duration = .seconds(30)) async throws -> Embedder {
+        let directory = try ModelDirectory.resolve(ProjectPaths.model().path)
+        return try await Embedder.load(
+            directory, options: .init(precision: precision, timeout: timeout), cache: ModelCache(core: try Core()))
+    }
+
+    @Test func reproducesThePublishedSimilaritiesAtF32() async throws {
+        let embedder = try await embedder(.f32)
+        let vectors = try await embedder.embed(Self.sentences.map(embedder.encode))
+        #expect(vectors.count == 3)
+        #expect(vectors.allSatisfy { $0.count == 384 })
+        // sbert.net quickstart, all-MiniLM-L6-v2: 0.6660, 0.1046, 0.1411.
+        #expect(abs(cosine(vectors[0], vectors[1]) - 0.6660) < 1e-3)
+        #expect(abs(cosine(vectors[0], vectors[2]) - 0.1046) < 1e-3)
+        #expect(abs(cosine(vectors[1], vectors[2]) - 0.1411) < 1e-3)
+    }
+
+    @Test(arguments: [CompileOptions.Precision.f32, nil])
+    func textsAloneAndInAPaddedBatchAgree(precision: CompileOptions.Precision?) async throws {
+        let embedder = try await embedder(precision)
+        let long = String(repeating: "Nightly indexing skips documents whose content did not change. ", count: 12)
+        let batch = try await embedder.embed((Self.sentences + [long]).map(embedder.encode))
+        for (index, sentence) in Self.sentences.enumerated() {
+            let alone = try await embedder.embed([embedder.encode(sentence)])[0]
+            let agreement = cosine(alone, batch[index])
+            #expect(agreement >= 0.9999, "\(sentence): \(agreement) at \(String(describing: precision))")
+        }
+    }
+
+    @Test func longTextsAreTruncatedToTheModelMaximum() async throws {
+        let embedder = try await embedder(nil)
+        #expect(embedder.maximumLength == 256)
+        let words = (0..<1000).map { "word\($0)" }.joined(separator: " ")
+        let encoding = embedder.encode(words)
+        #expect(encoding.count == 256)
+        #expect(encoding.ids.last == embedder.tokenizer.separatorID)
+        let vector = try await embedder.embed([encoding])
+        #expect(vector[0].count == 384)
+    }
+
+    @Test func aBatchOverItsTimeoutFailsWithATimeoutError() async throws {
+        let embedder = try await embedder(.f32, timeout: .milliseconds(1))
+        let long = String(repeating: "word ", count: 300)
+        let error = await #expect(throws: OpenVINOError.self) {
+            try await embedder.embed(Array(repeating: embedder.encode(long), count: 32))
+        }
+        #expect(error?.kind == .timedOut)
+    }
+
+    @Test func aClassificationModelIsNotAnEmbedder() async throws {
+        let directory = try TemporaryDirectory()
+        try directory.write(
+            "manifest.json",
+            """
+            {"format": "ovindex-model", "model_id": "x", "task": "classification", "model": "model.xml",
+             "weights": "model.bin", "weights_sha256": "0", "max_sequence_length": 8, "num_labels": 1,
+             "outputs": {"logits": "logits"}}
+            """)
+        try directory.write("model.xml", "")
+        try directory.write("model.bin", "")
+        let model = try ModelDirectory(path: directory.path)
+        let error = await #expect(throws: ModelError.self) {
+            try await Embedder.load(model, cache: ModelCache(core: try Core()))
+        }
+        #expect(error?.message.contains("not an embedding model") == true)
+    }
+}
+
+@Suite struct ModelDirectoryTests {
+    @Test func missingDirectoryAndManifestAreClearErrors() throws {
+        let missing = #expect(throws: ModelError.self) { try ModelDirectory(path: "/nonexistent/model") }
+        #expect(missing?.message.contains("no such model directory") == true)
+        let directory = try TemporaryDirectory()
+        let noManifest = #expect(throws: ModelError.self) { try ModelDirectory(path: directory.path) }
+        #expect(noManifest?.message.contains("no manifest.json") == true)
+        try directory.write("manifest.json", "{}")
+        let invalid = #expect(throws: ModelError.self) { try ModelDirectory(path: directory.path) }
+        #expect(invalid?.message.contains("invalid manifest") == true)
+        let unknownName = #expect(throws: ModelError.self) { try ModelDirectory.resolve("no-such-model") }
+        #expect(unknownName?.message.contains("no model of that name") == true)
+    }
+
+    @Test func theDefaultModelResolvesByName() throws {
+        let model = try ModelDirectory.resolve(ProjectPaths.model().path)
+        #expect(model.name == "all-MiniLM-L6-v2")
+        #expect(model.manifest.dimension == 384)
+        #expect(model.manifest.max_sequence_length == 256)
+        #expect(model.manifest.weights_sha256.count == 64)
+    }
+}
+
+@Suite struct TokenBatcherTests {
+    @Test func batchesStayUnderTheBudgetAndCoverEveryTextOnce() {
+        let lengths = [5, 300, 12, 12, 7, 256, 40, 3, 3, 90]
+        let batcher = TokenBatcher(budget: 600)
+        let batches = batcher.batches(lengths: lengths)
+        #expect(batches.flatMap { $0 }.sorted() == Array(lengths.indices))
+        for batch in batches where batch.count > 1 {
+            let longest = batch.map { lengths[$0] }.max() ?? 0
+            #expect(longest * batch.count <= 600)
+        }
+        // Longest first, so similar lengths share a batch.
+        #expect(batches[0] == [1, 5])
+    }
+
+    @Test func aTextOverTheBudgetRunsAlone() {
+        let batches = TokenBatcher(budget: 100).batches(lengths: [500, 10, 10])
+        #expect(batches == [[0], [1, 2]])
+    }
+
+    @Test func rowsAreCapped() {
+        let batches = TokenBatcher(budget: 1_000_000, maximumRows: 4).batches(lengths: Array(repeating: 5, count: 10))
+        #expect(batches.map(\.count) == [4, 4, 2])
+    }
+}
