@@ -2,7 +2,8 @@
 SWIFT ?= swift
 PYTHON := .deps/venv/bin/python
 
-.PHONY: all setup build release test test-swift test-python demo bench clean distclean
+.PHONY: all setup build release test test-swift test-python demo dev-tools golden bench-tokenizer bench-embed \
+	compare-tokenizer clean distclean
 
 all: build
 
@@ -32,6 +33,26 @@ test-python:
 ## demo: set up, build, and show the tool on the sample data
 demo: release
 	@scripts/demo.sh
+
+## dev-tools: Hugging Face tokenizers in .deps/venv, for the golden file and the comparisons
+dev-tools: setup
+	$(PYTHON) -m pip install -q --disable-pip-version-check -r scripts/requirements-dev.txt
+
+## golden: regenerate the tokenizer golden file from Hugging Face tokenizers
+golden: dev-tools
+	$(PYTHON) scripts/tokenizer_golden.py
+
+## compare-tokenizer: check every Unicode scalar against Hugging Face tokenizers
+compare-tokenizer: dev-tools release
+	RAYON_NUM_THREADS=1 $(PYTHON) scripts/compare_tokenizer.py --all-code-points
+
+## bench-tokenizer: MB/s against Hugging Face tokenizers, single-threaded, same text
+bench-tokenizer: dev-tools release
+	$(PYTHON) scripts/bench_tokenizer.py 5
+
+## bench-embed: ovindex embed texts/s, short and long texts, bf16 and f32
+bench-embed: release
+	$(PYTHON) scripts/bench_embed.py 3
 
 clean:
 	rm -rf .build
