@@ -2,7 +2,7 @@
 SWIFT ?= swift
 PYTHON := .deps/venv/bin/python
 
-.PHONY: all setup build release test test-swift test-python demo dev-tools golden bench-tokenizer bench-embed \
+.PHONY: all setup build release test test-swift test-python demo dev-tools golden bench-tokenizer bench-embed bench-store \
 	compare-tokenizer clean distclean
 
 all: build
@@ -50,6 +50,10 @@ compare-tokenizer: dev-tools release
 ## bench-tokenizer: MB/s against Hugging Face tokenizers, single-threaded, same text
 bench-tokenizer: dev-tools release
 	$(PYTHON) scripts/bench_tokenizer.py 5
+
+## bench-store: vector store top-10 latency, memory and recall at 10k, 100k and 1M chunks
+bench-store: release
+	$(PYTHON) scripts/bench_store.py
 
 ## bench-embed: ovindex embed texts/s, short and long texts, bf16 and f32
 bench-embed: release

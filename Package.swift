@@ -39,16 +39,18 @@ let package = Package(
         .target(name: "Tokenizer", swiftSettings: swiftSettings),
         .target(name: "TextIO", swiftSettings: swiftSettings),
         .target(name: "Embedding", dependencies: ["OpenVINO", "Tokenizer"], swiftSettings: swiftSettings),
+        .target(name: "Store", dependencies: ["SQLite", "TextIO"], swiftSettings: swiftSettings),
 
         // The command-line tool: argument parsing, exit codes, output. No business logic.
         .executableTarget(
             name: "ovindex",
-            dependencies: ["OpenVINO", "SQLite", "Tokenizer", "TextIO", "Embedding"],
+            dependencies: ["OpenVINO", "SQLite", "Tokenizer", "TextIO", "Embedding", "Store"],
             swiftSettings: swiftSettings
         ),
 
         // Benchmarks (release builds; see scripts/bench_*.sh).
-        .executableTarget(name: "ovindex-bench", dependencies: ["Tokenizer"], swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "ovindex-bench", dependencies: ["Tokenizer", "Store", "TestSupport"], swiftSettings: swiftSettings),
 
         // Tests.
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
@@ -60,10 +62,13 @@ let package = Package(
             exclude: ["Golden"],
             swiftSettings: swiftSettings
         ),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "TextIOTests", dependencies: ["TextIO", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "EmbeddingTests", dependencies: ["Embedding", "TestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "ovindexTests", dependencies: ["ovindex", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ovindexTests", dependencies: ["ovindex", "Store", "TestSupport", "TextIO"],
+            swiftSettings: swiftSettings),
 
     ]
 )

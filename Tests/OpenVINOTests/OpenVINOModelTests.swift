@@ -177,7 +177,7 @@ import Testing
         let last = samples[samples.count - 1]
         let megabytes = { (bytes: Int) in Double(bytes) / 1_048_576 }
         print(
-            "load/unload RSS MB after cycle 1: \(megabytes(first)), after cycle 20: \(megabytes(last)), "
+            "load/unload RSS MB per cycle: \(samples.map { Int(megabytes($0)) }), after cycle 1: \(megabytes(first)), after cycle 20: \(megabytes(last)), "
                 + "max: \(megabytes(samples.max() ?? 0))")
         #expect(cache.loadCount == 20)
         #expect(abs(last - first) < 30 * 1_048_576, "RSS grew from \(megabytes(first)) MB to \(megabytes(last)) MB")

@@ -1,6 +1,7 @@
 import Embedding
 import OpenVINO
 import SQLite
+import Store
 import TextIO
 import Tokenizer
 
@@ -9,7 +10,10 @@ enum Tool {
     static let version = "0.1.0"
 
     static var commands: [any Command.Type] {
-        [EmbedCommand.self, TokenizeCommand.self, VersionCommand.self]
+        [
+            EmbedCommand.self, ExportCommand.self, StatusCommand.self, StoreCommand.self, TokenizeCommand.self,
+            VersionCommand.self,
+        ]
     }
 
     static var usage: String {
@@ -26,7 +30,7 @@ enum Tool {
             \(list)
 
             Run 'ovindex <command> --help' for a command's options.
-            Exit status: 0 ok, 1 failed, 64 usage, 65 invalid input, 66 missing input, 69 model unavailable,
+            Exit status: 0 ok, 1 failed, 64 usage, 65 invalid input or not a store, 66 missing input, 69 model unavailable,
             74 I/O error, 130/143 interrupted.
             """
     }
@@ -82,6 +86,14 @@ enum Tool {
         case is ModelError, is TokenizerError: .unavailable
         case let error as TextInputError: error.line == nil ? .noInput : .dataError
         case is SQLiteError: .ioError
+        case let error as StoreError:
+            switch error.kind {
+            case .missing: .noInput
+            case .notAStore, .newerSchema: .dataError
+            case .modelMismatch: .failure
+            case .invalidWrite: .software
+            case .database: .ioError
+            }
         case is CancellationError: .interrupted
         default: .failure
         }

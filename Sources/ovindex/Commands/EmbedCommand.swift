@@ -135,25 +135,12 @@ struct EmbedCommand: Command {
 
 /// Where `embed` writes: JSON Lines straight out, or a .npy assembled at the end.
 private final class OutputSink {
-    private let format: EmbedCommand.Format
-    private let terminal: Terminal
-    private let descriptor: Int32
+    private let output: OutputFile
     private let npy: NPYWriter?
     private var json = JSONWriter(capacity: 8192)
 
     init(format: EmbedCommand.Format, path: String?, columns: Int) throws {
-        self.format = format
-        if let path, path != "-" {
-            let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-            guard fd >= 0 else {
-                throw CommandError(.ioError, "cannot write \(path): \(String(cString: strerror(errno)))")
-            }
-            descriptor = fd
-            terminal = Terminal.file(descriptor: fd)
-        } else {
-            descriptor = 1
-            terminal = Terminal.output
-        }
+        output = try OutputFile(path: path)
         if format == .npy {
             let folder =
                 path.map { URL(fileURLWithPath: $0).deletingLastPathComponent().path } ?? NSTemporaryDirectory()
@@ -177,13 +164,13 @@ private final class OutputSink {
             json.float(value)
         }
         json.raw("]}\n")
-        terminal.append(json.bytes)
+        output.terminal.append(json.bytes)
     }
 
     func finish() throws {
-        terminal.flush()
-        if let npy { try npy.finish(to: descriptor) }
-        if descriptor != 1 { close(descriptor) }
+        output.terminal.flush()
+        if let npy { try npy.finish(to: output.descriptor) }
+        try output.close()
     }
 }
 

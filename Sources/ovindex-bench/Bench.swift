@@ -1,4 +1,6 @@
 import Foundation
+import Store
+import TestSupport
 import Tokenizer
 
 /// Benchmarks for measurements that go in the README and closing notes. Release builds only:
@@ -12,12 +14,16 @@ struct Bench {
     static func main() throws {
         let arguments = Array(CommandLine.arguments.dropFirst())
         guard let command = arguments.first else {
-            FileHandle.standardError.write(Data("usage: ovindex-bench tokenize MODEL_DIR FILE [RUNS]\n".utf8))
+            FileHandle.standardError.write(Data("usage: ovindex-bench tokenize|store-fill|store-query ...\n".utf8))
             exit(64)
         }
         switch command {
         case "tokenize":
             try tokenize(Array(arguments.dropFirst()))
+        case "store-fill":
+            try StoreBench.fill(Array(arguments.dropFirst()))
+        case "store-query":
+            try StoreBench.query(Array(arguments.dropFirst()))
         default:
             FileHandle.standardError.write(Data("unknown benchmark \(command)\n".utf8))
             exit(64)

@@ -1,0 +1,126 @@
+import SQLite
+
+/// One indexing run as the store recorded it.
+public struct RunRecord: Sendable, Equatable {
+    public enum Status: String, Sendable {
+        case running, completed, interrupted, failed
+    }
+
+    public var id: Int64
+    public var startedAt: String
+    public var updatedAt: String
+    public var finishedAt: String?
+    public var status: Status
+    public var settings: String
+    public var counters: RunCounters
+    public var cursor: String
+    public var error: String?
+}
+
+extension Store {
+    /// Starts a run and returns its id. `settings` is the run's configuration as JSON.
+    public func beginRun(settings: String) throws(StoreError) -> Int64 {
+        try perform("starting a run") {
+            try connection.execute(
+                "INSERT INTO runs (started_at, updated_at, status, settings) VALUES (\(Schema.now), \(Schema.now), 'running', ?)",
+                [settings])
+            return connection.lastInsertRowID
+        }
+    }
+
+    /// Marks a run finished with `status` (and the error that ended it, if any).
+    public func finishRun(_ id: Int64, status: RunRecord.Status, error: String? = nil) throws(StoreError) {
+        try perform("finishing the run") {
+            try connection.execute(
+                "UPDATE runs SET status = ?, error = ?, finished_at = \(Schema.now), updated_at = \(Schema.now) WHERE id = ?",
+                [status.rawValue, error, id])
+        }
+    }
+
+    /// The most recent run, if any.
+    public func lastRun() throws(StoreError) -> RunRecord? {
+        try runs(where: "1", limit: 1).first
+    }
+
+    public func run(_ id: Int64) throws(StoreError) -> RunRecord? {
+        try runs(where: "id = \(id)", limit: 1).first
+    }
+
+    private func runs(where condition: String, limit: Int) throws(StoreError) -> [RunRecord] {
+        try perform("reading runs") {
+            let statement = try connection.prepare(
+                """
+                SELECT id, started_at, updated_at, finished_at, status, settings, documents_seen, documents_indexed,
+                    documents_unchanged, documents_rejected, documents_pruned, chunks_written, tokens_embedded,
+                    progress, error
+                FROM runs WHERE \(condition) ORDER BY id DESC LIMIT \(limit)
+                """)
+            var records: [RunRecord] = []
+            while try statement.step() {
+                var counters = RunCounters()
+                counters.documentsSeen = statement.int(at: 6)
+                counters.documentsIndexed = statement.int(at: 7)
+                counters.documentsUnchanged = statement.int(at: 8)
+                counters.documentsRejected = statement.int(at: 9)
+                counters.documentsPruned = statement.int(at: 10)
+                counters.chunksWritten = statement.int(at: 11)
+                counters.tokensEmbedded = statement.int(at: 12)
+                records.append(
+                    RunRecord(
+                        id: statement.int64(at: 0), startedAt: statement.text(at: 1) ?? "",
+                        updatedAt: statement.text(at: 2) ?? "", finishedAt: statement.text(at: 3),
+                        status: RunRecord.Status(rawValue: statement.text(at: 4) ?? "") ?? .failed,
+                        settings: statement.text(at: 5) ?? "{}", counters: counters,
+                        cursor: statement.text(at: 13) ?? "{}", error: statement.text(at: 14)))
+            }
+            return records
+        }
+    }
+}
+
+/// What a store holds, for `status` and `store info`.
+public struct StoreStatistics: Sendable, Equatable {
+    public var schemaVersion: Int
+    public var documents: Int
+    public var rejectedDocuments: Int
+    public var chunks: Int
+    public var vectors: Int
+    public var rejects: Int
+    public var runs: Int
+    public var fileBytes: Int
+}
+
+extension Store {
+    public func statistics() throws(StoreError) -> StoreStatistics {
+        try perform("reading statistics") {
+            func count(_ sql: String) throws -> Int { Int(try connection.scalarInt(sql) ?? 0) }
+            return StoreStatistics(
+                schemaVersion: try count("PRAGMA user_version"),
+                documents: try count("SELECT count(*) FROM documents WHERE state = 'indexed'"),
+                rejectedDocuments: try count("SELECT count(*) FROM documents WHERE state = 'rejected'"),
+                chunks: try count("SELECT count(*) FROM chunks"),
+                vectors: try count("SELECT count(*) FROM vectors"),
+                rejects: try count("SELECT count(*) FROM rejects"),
+                runs: try count("SELECT count(*) FROM runs"),
+                fileBytes: fileSize)
+        }
+    }
+
+    /// Recent rejects, newest first.
+    public func rejects(limit: Int = 20) throws(StoreError) -> [RejectInput] {
+        try perform("reading rejects") {
+            let statement = try connection.prepare(
+                "SELECT input, line, reason, limit_value, detail FROM rejects ORDER BY id DESC LIMIT ?")
+            try statement.bind([limit])
+            var rejects: [RejectInput] = []
+            while try statement.step() {
+                rejects.append(
+                    RejectInput(
+                        input: statement.text(at: 0) ?? "", line: statement.isNull(at: 1) ? nil : statement.int(at: 1),
+                        reason: statement.text(at: 2) ?? "", limit: statement.text(at: 3), detail: statement.text(at: 4)
+                    ))
+            }
+            return rejects
+        }
+    }
+}

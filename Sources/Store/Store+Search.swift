@@ -1,0 +1,256 @@
+import SQLite
+
+/// Which documents a search may return: all filters must hold.
+public struct SearchFilter: Sendable, Equatable {
+    /// Only documents whose source starts with this.
+    public var sourcePrefix: String?
+    /// Only documents whose metadata has these key = value pairs (values compared as text).
+    public var metadata: [String: String]
+
+    public init(sourcePrefix: String? = nil, metadata: [String: String] = [:]) {
+        self.sourcePrefix = sourcePrefix
+        self.metadata = metadata
+    }
+
+    public var isEmpty: Bool { sourcePrefix == nil && metadata.isEmpty }
+}
+
+/// One search result: a chunk, its document, and its score (cosine for vector searches, BM25 for keyword).
+public struct SearchHit: Sendable, Equatable {
+    public var chunkID: Int64
+    public var documentKey: String
+    public var source: String
+    public var ordinal: Int
+    public var score: Float
+    public var text: String
+    public var characterStart: Int
+    public var characterEnd: Int
+    /// The document's metadata as a JSON object text.
+    public var metadata: String
+}
+
+extension Store {
+    /// Loads the int8 codes of every chunk into memory for `search`.
+    public func loadVectorIndex() throws(StoreError) -> VectorIndex {
+        guard let dimension = try modelIdentity()?.dimension else {
+            return VectorIndex(dimension: 0, chunkIDs: [], documentIDs: [], scales: [], codes: [])
+        }
+        return try perform("loading the vector index") {
+            let total = Int(try connection.scalarInt("SELECT count(*) FROM vector_codes") ?? 0)
+            var chunkIDs: [Int64] = []
+            var documentIDs: [Int64] = []
+            var scales: [Float] = []
+            var codes: [Int8] = []
+            chunkIDs.reserveCapacity(total)
+            documentIDs.reserveCapacity(total)
+            scales.reserveCapacity(total)
+            codes.reserveCapacity(total * dimension)
+            let statement = try connection.prepare("SELECT chunk_id, document_id, scale, code FROM vector_codes")
+            while try statement.step() {
+                let valid = statement.withBlob(at: 3) { raw -> Bool in
+                    guard raw.count == dimension else { return false }
+                    codes.append(contentsOf: raw.bindMemory(to: Int8.self))
+                    return true
+                }
+                guard valid else {
+                    throw StoreError(
+                        .database, path: path, message: "chunk \(statement.int64(at: 0)) has a malformed int8 code")
+                }
+                chunkIDs.append(statement.int64(at: 0))
+                documentIDs.append(statement.int64(at: 1))
+                scales.append(Float(statement.double(at: 2)))
+            }
+            return VectorIndex(
+                dimension: dimension, chunkIDs: chunkIDs, documentIDs: documentIDs, scales: scales, codes: codes)
+        }
+    }
+
+    /// The documents a filter admits, or nil when the filter admits everything.
+    public func documents(matching filter: SearchFilter) throws(StoreError) -> DocumentSet? {
+        guard !filter.isEmpty else { return nil }
+        return try perform("applying the filter") {
+            var sql = "SELECT id FROM documents WHERE state = 'indexed'"
+            var arguments: [any SQLiteBindable] = []
+            if let prefix = filter.sourcePrefix {
+                sql += " AND source GLOB ?"
+                arguments.append(Self.globPrefix(prefix))
+            }
+            for (key, value) in filter.metadata.sorted(by: { $0.key < $1.key }) {
+                sql += " AND id IN (SELECT document_id FROM document_metadata WHERE key = ? AND value = ?)"
+                arguments += [key, value]
+            }
+            let statement = try connection.prepare(sql)
+            try statement.bind(arguments)
+            var set = DocumentSet()
+            while try statement.step() { set.insert(statement.int64(at: 0)) }
+            return set
+        }
+    }
+
+    /// Top-k chunks by cosine similarity to `query`: the int8 `index` picks `candidates` chunks, whose exact
+    /// f32 vectors are then re-scored. Filters apply during the scan.
+    ///
+    /// The filter, re-scoring and results come from one snapshot of the store; chunks replaced since `index`
+    /// was loaded drop out (reload the index after writes to see new chunks).
+    public func search(
+        _ query: [Float], k: Int, candidates: Int = 100, filter: SearchFilter = SearchFilter(), index: VectorIndex
+    ) throws(StoreError) -> [SearchHit] {
+        try perform("searching") {
+            try readSnapshot {
+                let allowed = try documents(matching: filter)
+                let picked = index.candidates(for: query, count: max(k, candidates), allowed: allowed)
+                let rescored = try rescore(picked.map(\.chunkID), query: query)
+                return try hits(Array(rescored.prefix(k)))
+            }
+        }
+    }
+
+    /// Top-k chunks by cosine similarity with every f32 vector read from the store (slow; the reference).
+    public func exactSearch(
+        _ query: [Float], k: Int, filter: SearchFilter = SearchFilter()
+    ) throws(StoreError)
+        -> [SearchHit]
+    {
+        try perform("scanning vectors") { try readSnapshot { try exactSearchInSnapshot(query, k: k, filter: filter) } }
+    }
+
+    private func exactSearchInSnapshot(_ query: [Float], k: Int, filter: SearchFilter) throws -> [SearchHit] {
+        let allowed = try documents(matching: filter)
+        let queryNorm = Self.norm(query)
+        let scored: [(Int64, Float)] = try perform("scanning vectors") {
+            let statement = try connection.prepare(
+                "SELECT v.chunk_id, c.document_id, v.embedding FROM vectors v JOIN chunks c ON c.id = v.chunk_id")
+            var top = TopK(k)
+            var ids: [Int64] = []
+            while try statement.step() {
+                if let allowed, !allowed.contains(statement.int64(at: 1)) { continue }
+                let score = statement.withBlob(at: 2) { Self.cosine(query, queryNorm, $0) }
+                ids.append(statement.int64(at: 0))
+                top.insert(ids.count - 1, score)
+            }
+            return top.sorted().map { (ids[$0.row], $0.score) }
+        }
+        return try hits(scored)
+    }
+
+    /// Top-k chunks by BM25 over chunk text (SQLite FTS5). Every word of `text` is searched (any may match).
+    public func keywordSearch(
+        _ text: String, k: Int, filter: SearchFilter = SearchFilter()
+    ) throws(StoreError)
+        -> [SearchHit]
+    {
+        try perform("searching text") { try readSnapshot { try keywordSearchInSnapshot(text, k: k, filter: filter) } }
+    }
+
+    private func keywordSearchInSnapshot(_ text: String, k: Int, filter: SearchFilter) throws -> [SearchHit] {
+        let query = Self.ftsQuery(text)
+        guard !query.isEmpty else { return [] }
+        let allowed = try documents(matching: filter)
+        let scored: [(Int64, Float)] = try perform("searching text") {
+            // Ask for more than k when filtering, then drop what the filter excludes.
+            let statement = try connection.prepare(
+                """
+                SELECT f.rowid, c.document_id, bm25(chunks_fts) AS rank FROM chunks_fts f
+                JOIN chunks c ON c.id = f.rowid
+                WHERE chunks_fts MATCH ? ORDER BY rank LIMIT ?
+                """)
+            try statement.bind([query, allowed == nil ? k : max(k * 20, 1000)])
+            var results: [(Int64, Float)] = []
+            while try statement.step(), results.count < k {
+                if let allowed, !allowed.contains(statement.int64(at: 1)) { continue }
+                results.append((statement.int64(at: 0), Float(-statement.double(at: 2))))
+            }
+            return results
+        }
+        return try hits(scored)
+    }
+
+    /// Exact cosine of `query` with each chunk's f32 vector, best first.
+    public func rescore(_ chunkIDs: [Int64], query: [Float]) throws(StoreError) -> [(Int64, Float)] {
+        let queryNorm = Self.norm(query)
+        return try perform("re-scoring candidates") {
+            let statement = try connection.prepare("SELECT embedding FROM vectors WHERE chunk_id = ?")
+            var scored: [(Int64, Float)] = []
+            for id in chunkIDs {
+                statement.reset()
+                try statement.bind([id])
+                guard try statement.step() else { continue }
+                scored.append((id, statement.withBlob(at: 0) { Self.cosine(query, queryNorm, $0) }))
+            }
+            return scored.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }
+        }
+    }
+
+    /// The chunks of `scored`, with their documents, in the given order.
+    public func hits(_ scored: [(Int64, Float)]) throws(StoreError) -> [SearchHit] {
+        try perform("reading results") {
+            let statement = try connection.prepare(
+                """
+                SELECT d.key, d.source, c.ordinal, c.text, c.char_start, c.char_end, d.metadata
+                FROM chunks c JOIN documents d ON d.id = c.document_id WHERE c.id = ?
+                """)
+            var hits: [SearchHit] = []
+            for (id, score) in scored {
+                statement.reset()
+                try statement.bind([id])
+                guard try statement.step() else { continue }
+                hits.append(
+                    SearchHit(
+                        chunkID: id, documentKey: statement.text(at: 0) ?? "", source: statement.text(at: 1) ?? "",
+                        ordinal: statement.int(at: 2), score: score, text: statement.text(at: 3) ?? "",
+                        characterStart: statement.int(at: 4), characterEnd: statement.int(at: 5),
+                        metadata: statement.text(at: 6) ?? "{}"))
+            }
+            return hits
+        }
+    }
+
+    /// A GLOB pattern matching strings that start with `prefix` (special characters escaped as [x]).
+    static func globPrefix(_ prefix: String) -> String {
+        var pattern = ""
+        for character in prefix {
+            switch character {
+            case "*", "?", "[", "]": pattern += "[\(character)]"
+            default: pattern.append(character)
+            }
+        }
+        return pattern + "*"
+    }
+
+    /// An FTS5 query from free text: each word quoted (so no word is read as FTS syntax), joined with OR.
+    static func ftsQuery(_ text: String) -> String {
+        var words: [String] = []
+        var current = ""
+        for scalar in text.unicodeScalars {
+            if scalar.properties.isAlphabetic || scalar.properties.numericType != nil || scalar == "_" {
+                current.unicodeScalars.append(scalar)
+            } else if !current.isEmpty {
+                words.append(current)
+                current = ""
+            }
+        }
+        if !current.isEmpty { words.append(current) }
+        return words.map { "\"\($0)\"" }.joined(separator: " OR ")
+    }
+
+    static func norm(_ vector: [Float]) -> Float {
+        var sum: Float = 0
+        for value in vector { sum += value * value }
+        return sum.squareRoot()
+    }
+
+    /// Cosine of `query` with a little-endian f32 blob (which may be unaligned).
+    static func cosine(_ query: [Float], _ queryNorm: Float, _ blob: UnsafeRawBufferPointer) -> Float {
+        let count = min(query.count, blob.count / 4)
+        var dot: Float = 0
+        var norm: Float = 0
+        for index in 0..<count {
+            let value = Float(
+                bitPattern: UInt32(littleEndian: blob.loadUnaligned(fromByteOffset: index * 4, as: UInt32.self)))
+            dot += value * query[index]
+            norm += value * value
+        }
+        let denominator = norm.squareRoot() * queryNorm
+        return denominator > 0 ? dot / denominator : 0
+    }
+}

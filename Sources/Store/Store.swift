@@ -1,0 +1,229 @@
+import Foundation
+public import SQLite
+
+/// The vector store: one SQLite file holding documents, chunks, their vectors (f32 and int8), full-text index,
+/// runs and rejects, plus the identity of the model that made the vectors.
+///
+/// A `Store` wraps one connection and belongs to one task; open one per task or process. Readers in other
+/// processes can query while a writer writes (WAL): they see each batch whole or not at all.
+public final class Store {
+    public enum Mode: Sendable {
+        /// Read and write; create the file when it does not exist.
+        case readWrite
+        /// Read only; the store must exist. Never changes the file.
+        case readOnly
+    }
+
+    public let path: String
+    public let mode: Mode
+    public let connection: Connection
+
+    /// The schema version this build writes and reads.
+    public static var schemaVersion: Int { Schema.version }
+
+    /// Opens (or creates) the store at `path`, applying missing migrations when writable.
+    ///
+    /// Checks before touching the file: a file that is not SQLite, an SQLite file of another application,
+    /// or a store from a newer ovindex is refused with `StoreError` and left unchanged.
+    public init(path: String, mode: Mode = .readWrite) throws(StoreError) {
+        self.path = path
+        self.mode = mode
+        let exists = FileManager.default.fileExists(atPath: path)
+        if exists {
+            try Self.inspect(path)
+        } else if mode == .readOnly {
+            throw StoreError(.missing, path: path, message: "no store at this path")
+        } else {
+            let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue
+            else {
+                throw StoreError(.database, path: path, message: "folder \(folder) does not exist")
+            }
+        }
+        do {
+            connection = try Connection(path: path, mode: mode == .readOnly ? .readOnly : .readWriteCreate)
+            try connection.execute("PRAGMA mmap_size = 0")
+            if mode == .readWrite {
+                try migrate()
+            } else {
+                let version = Int(try connection.scalarInt("PRAGMA user_version") ?? 0)
+                if version < Schema.version {
+                    throw StoreError(
+                        .notAStore, path: path,
+                        message: "schema version \(version) needs an upgrade: open it once with a writing command")
+                }
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch let error as SQLiteError {
+            if !exists { try? FileManager.default.removeItem(atPath: path) }
+            throw Self.explain(error, path: path)
+        } catch {
+            throw StoreError(.database, path: path, message: "\(error)")
+        }
+    }
+
+    /// Refuses files that are not ovindex stores before anything could modify them.
+    private static func inspect(_ path: String) throws(StoreError) {
+        let probe: Connection
+        do {
+            probe = try Connection(path: path, mode: .readOnly)
+        } catch {
+            throw explain(error, path: path)
+        }
+        do {
+            let application = Int32(truncatingIfNeeded: try probe.scalarInt("PRAGMA application_id") ?? 0)
+            let version = Int(try probe.scalarInt("PRAGMA user_version") ?? 0)
+            let tables = try probe.scalarInt("SELECT count(*) FROM sqlite_master") ?? 0
+            if application != Schema.applicationID && (tables > 0 || version > 0) {
+                throw StoreError(
+                    .notAStore, path: path,
+                    message: "is an SQLite database of another application, not an ovindex store; nothing was changed")
+            }
+            if version > Schema.version {
+                throw StoreError(
+                    .newerSchema(found: version, supported: Schema.version), path: path,
+                    message: "schema version \(version) is newer than this ovindex supports (\(Schema.version)): "
+                        + "use a newer ovindex; nothing was changed")
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch let error as SQLiteError {
+            throw explain(error, path: path)
+        } catch {
+            throw StoreError(.database, path: path, message: "\(error)")
+        }
+    }
+
+    static func explain(_ error: SQLiteError, path: String) -> StoreError {
+        switch error.primaryCode {
+        case SQLiteError.notADatabase:
+            StoreError(
+                .notAStore, path: path, message: "is not an SQLite database (not an ovindex store); nothing was changed"
+            )
+        case SQLiteError.corrupt:
+            StoreError(.database, path: path, message: "the database is corrupt", cause: error)
+        case SQLiteError.readOnly, SQLiteError.cantOpen:
+            StoreError(
+                .database, path: path, message: "cannot open for writing (read-only location or missing folder?)",
+                cause: error)
+        default:
+            StoreError(.database, path: path, message: "SQLite failed", cause: error)
+        }
+    }
+
+    private func migrate() throws {
+        let version = Int(try connection.scalarInt("PRAGMA user_version") ?? 0)
+        guard version < Schema.version else { return }
+        try connection.inTransaction(.exclusive) {
+            for migration in Schema.migrations[version...] {
+                try connection.execute(migration)
+            }
+            try connection.execute("PRAGMA application_id = \(Schema.applicationID)")
+            try connection.execute("PRAGMA user_version = \(Schema.version)")
+        }
+    }
+
+    /// Runs `body` and turns SQLite errors into `StoreError`s that name the store and the action.
+    func perform<R>(_ action: String, _ body: () throws -> R) throws(StoreError) -> R {
+        do {
+            return try body()
+        } catch let error as StoreError {
+            throw error
+        } catch let error as SQLiteError {
+            if error.primaryCode == SQLiteError.readOnly {
+                throw StoreError(.database, path: path, message: "\(action): the store is read-only here", cause: error)
+            }
+            throw StoreError.database(path, action, error)
+        } catch {
+            throw StoreError(.database, path: path, message: "\(action): \(error)")
+        }
+    }
+
+    /// Runs `body` in one read transaction (one consistent snapshot), unless a transaction is already open.
+    func readSnapshot<R>(_ body: () throws -> R) throws -> R {
+        guard connection.isAutocommit else { return try body() }
+        try connection.execute("BEGIN DEFERRED")
+        do {
+            let result = try body()
+            try connection.execute("COMMIT")
+            return result
+        } catch {
+            if !connection.isAutocommit { try? connection.execute("ROLLBACK") }
+            throw error
+        }
+    }
+
+    // MARK: - Model identity
+
+    /// The model the store's vectors were made with; nil for a store without vectors yet.
+    public func modelIdentity() throws(StoreError) -> ModelIdentity? {
+        try perform("reading the model identity") {
+            let statement = try connection.prepare("SELECT key, value FROM index_info")
+            var values: [String: String] = [:]
+            while try statement.step() {
+                values[statement.text(at: 0) ?? ""] = statement.text(at: 1) ?? ""
+            }
+            guard let model = values["model_id"], let dimension = values["dimension"].flatMap(Int.init) else {
+                return nil
+            }
+            return ModelIdentity(
+                modelID: model, dimension: dimension, pooling: values["pooling"] ?? "",
+                normalized: values["normalized"] == "true", weightsSHA256: values["weights_sha256"] ?? "",
+                variant: values["variant"] ?? "")
+        }
+    }
+
+    /// Records `model` as the store's model, or checks that it is the one already recorded.
+    ///
+    /// - Throws: `StoreError.Kind.modelMismatch` naming both models when they differ: vectors of two models
+    ///   must never be mixed in one store.
+    public func bind(to model: ModelIdentity) throws(StoreError) {
+        if let existing = try modelIdentity() {
+            let differences = existing.differences(from: model)
+            guard differences.isEmpty else {
+                throw StoreError(
+                    .modelMismatch, path: path,
+                    message: "was built with \(existing), but this uses \(differences.joined(separator: ", ")); "
+                        + "use a new store (or re-embed everything into one) instead of mixing vectors of two models")
+            }
+            return
+        }
+        try perform("recording the model identity") {
+            try connection.inTransaction {
+                let values: [(String, String)] = [
+                    ("model_id", model.modelID), ("dimension", String(model.dimension)), ("pooling", model.pooling),
+                    ("normalized", model.normalized ? "true" : "false"), ("weights_sha256", model.weightsSHA256),
+                    ("variant", model.variant),
+                ]
+                for (key, value) in values {
+                    try connection.execute(
+                        "INSERT OR REPLACE INTO index_info (key, value) VALUES (?, ?)", [key, value])
+                }
+            }
+        }
+    }
+
+    // MARK: - Maintenance
+
+    /// Reclaims the space of deleted rows (`VACUUM`), merges the full-text index and checkpoints the WAL.
+    public func vacuum() throws(StoreError) {
+        try perform("vacuuming") {
+            try connection.execute("INSERT INTO chunks_fts(chunks_fts) VALUES ('optimize')")
+            try connection.execute("VACUUM")
+            try connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        }
+    }
+
+    /// Size of the database file plus its WAL, in bytes.
+    public var fileSize: Int {
+        let files = [path, path + "-wal"]
+        return files.reduce(0) { total, file in
+            total + ((try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0)
+        }
+    }
+}
+
+@available(*, unavailable, message: "a store wraps one connection: open one per task")
+extension Store: Sendable {}

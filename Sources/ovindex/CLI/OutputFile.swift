@@ -1,0 +1,36 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Standard output, or a file given with --output: buffered, closed (and checked) at the end.
+final class OutputFile {
+    let terminal: Terminal
+    let descriptor: Int32
+    let path: String?
+
+    init(path: String?) throws {
+        self.path = path
+        if let path, path != "-" {
+            let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+            guard fd >= 0 else {
+                throw CommandError(.ioError, "cannot write \(path): \(String(cString: strerror(errno)))")
+            }
+            descriptor = fd
+            terminal = Terminal.file(descriptor: fd)
+        } else {
+            descriptor = 1
+            terminal = Terminal.output
+        }
+    }
+
+    func close() throws {
+        terminal.flush()
+        if descriptor != 1 {
+            if Glibc.close(descriptor) != 0 {
+                throw CommandError(.ioError, "cannot finish writing \(path ?? ""): \(String(cString: strerror(errno)))")
+            }
+        }
+    }
+}

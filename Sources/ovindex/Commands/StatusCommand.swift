@@ -1,0 +1,117 @@
+import Embedding
+import Foundation
+import OpenVINO
+import Store
+
+/// `ovindex status`: whether the model and the store are ready, and how the last run ended.
+struct StatusCommand: Command {
+    static let name = "status"
+    static let summary = "Tell whether the model and store are ready, and how the last run ended"
+    static let help = """
+        Usage: ovindex status [--store STORE] [--model DIR|NAME] [--check]
+
+        Reports, without guessing:
+          model   found, its manifest and files present (with --check: weights match the manifest's sha256,
+                  and the model loads and embeds a sentence)
+          store   opens, its schema, what it holds, and whether its vectors come from this model
+          run     the last run's outcome and counts (a run still marked running whose process is gone was
+                  killed: running it again resumes it)
+        Exit status 0 when everything asked about is ready, 1 when something is not (the report says what).
+
+        Options:
+          --store STORE          the store to check
+          --model DIR|NAME       the model (default: all-MiniLM-L6-v2)
+          --check                also verify the weights and run one inference
+        """
+
+    var store: String?
+    var model: String?
+    var check: Bool
+
+    init(parsing arguments: inout Arguments) throws(UsageError) {
+        store = try arguments.option("--store")
+        model = try arguments.option("--model")
+        check = arguments.flag("--check")
+        if store == nil {
+            store = try arguments.positionals(max: 1).first
+        } else {
+            _ = try arguments.positionals(max: 0)
+        }
+    }
+
+    func run() async throws -> ExitCode {
+        var ready = true
+        let out = Terminal.output
+        var directory: ModelDirectory?
+        do {
+            let found = try ModelDirectory.resolve(model)
+            directory = found
+            let manifest = found.manifest
+            out.write(line: "model      \(found.name): found at \(found.path)")
+            out.write(
+                line: "           \(manifest.model_id), task \(manifest.task), "
+                    + (manifest.dimension.map { "\($0)-d, " } ?? "")
+                    + "max \(manifest.max_sequence_length) tokens, weights \(manifest.weights_sha256.prefix(12))…")
+            if check {
+                ready = try await checkModel(found) && ready
+            }
+        } catch {
+            ready = false
+            out.write(line: "model      NOT READY: \(error)")
+        }
+        if let store {
+            do {
+                let opened = try Store(path: store, mode: .readOnly)
+                let report = try StoreReport(opened)
+                for line in report.lines { out.write(line: line) }
+                if let stored = report.model, let directory, directory.manifest.task == "embedding" {
+                    let differences = stored.differences(from: ModelIdentity(directory))
+                    if differences.isEmpty {
+                        out.write(line: "match      the store's vectors come from this model")
+                    } else {
+                        ready = false
+                        out.write(
+                            line: "match      NO: this model differs (\(differences.joined(separator: ", "))): "
+                                + "queries would be meaningless; use the store's model or a new store")
+                    }
+                }
+                if report.lastRun?.status == .failed { ready = false }
+            } catch {
+                ready = false
+                out.write(line: "store      NOT READY: \(error)")
+            }
+        }
+        out.write(line: ready ? "status     ready" : "status     NOT READY")
+        return ready ? .success : .failure
+    }
+
+    private func checkModel(_ directory: ModelDirectory) async throws -> Bool {
+        let out = Terminal.output
+        var hasher = SHA256()
+        guard let handle = FileHandle(forReadingAtPath: directory.weightsFile) else {
+            out.write(line: "weights    NOT READY: cannot read \(directory.weightsFile)")
+            return false
+        }
+        while let block = try handle.read(upToCount: 1 << 20), !block.isEmpty {
+            block.withUnsafeBytes { hasher.update($0) }
+        }
+        let digest = SHA256.hexString(hasher.finalize())
+        guard digest == directory.manifest.weights_sha256 else {
+            out.write(line: "weights    NOT READY: sha256 \(digest) differs from the manifest's (re-run 'make setup')")
+            return false
+        }
+        out.write(line: "weights    sha256 matches the manifest")
+        guard directory.manifest.task == "embedding" else { return true }
+        let clock = ContinuousClock()
+        let started = clock.now
+        let embedder = try await Embedder.load(directory, cache: ModelCache(core: try Core()))
+        let vector = try await embedder.embed([embedder.encode("ovindex status check")])
+        let seconds = (clock.now - started).seconds
+        let precision = (try? embedder.compiledModel.property("INFERENCE_PRECISION_HINT")) ?? "?"
+        out.write(
+            line: "inference  loaded and embedded a sentence in \(String(format: "%.2f", seconds)) s "
+                + "(OpenVINO \(Core.runtimeVersion.split(separator: "-").first ?? ""), \(precision), "
+                + "\(vector.first?.count ?? 0) values)")
+        return vector.first?.count == embedder.dimension
+    }
+}

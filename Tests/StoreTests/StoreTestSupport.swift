@@ -1,0 +1,28 @@
+import Store
+import TestSupport
+import TextIO
+
+let testModel = ModelIdentity(
+    modelID: "test/model", dimension: 8, pooling: "mean", normalized: true,
+    weightsSHA256: String(repeating: "a", count: 64))
+
+func makeStore(_ directory: TemporaryDirectory, name: String = "store.sqlite") throws -> Store {
+    let store = try Store(path: directory.file(name))
+    try store.bind(to: testModel)
+    return store
+}
+
+func document(
+    _ key: String, chunks texts: [String], hash: String? = nil, source: String? = nil,
+    metadata: [String: JSONValue] = [:], seed: UInt64 = 1
+) -> DocumentInput {
+    var generator = SplitMix64(seed: seed &+ UInt64(truncatingIfNeeded: key.hashValue & 0xFFFF))
+    let chunks = texts.enumerated().map { ordinal, text in
+        ChunkInput(
+            ordinal: ordinal, text: text, characterStart: ordinal * 100, characterEnd: ordinal * 100 + text.count,
+            tokenCount: text.split(separator: " ").count + 2, embedding: generator.unitVector(8))
+    }
+    return DocumentInput(
+        key: key, source: source ?? "docs/\(key).txt", contentHash: hash ?? SHA256.hex(Array(texts.joined().utf8)),
+        byteSize: texts.joined().utf8.count, metadata: metadata, chunks: chunks)
+}

@@ -1,0 +1,99 @@
+import Foundation
+import Store
+import TestSupport
+import Testing
+import TextIO
+
+/// export, store info/vacuum and status, run as users run them.
+@Suite struct StoreCommandsTests {
+    static let model = ModelIdentity(
+        modelID: "test/model", dimension: 4, pooling: "mean", normalized: true,
+        weightsSHA256: String(repeating: "c", count: 64))
+
+    func makeStore(_ directory: TemporaryDirectory) throws -> String {
+        let path = directory.file("store.sqlite")
+        let store = try Store(path: path)
+        try store.bind(to: Self.model)
+        func chunk(_ ordinal: Int, _ text: String) -> ChunkInput {
+            ChunkInput(
+                ordinal: ordinal, text: text, characterStart: 0, characterEnd: text.count, tokenCount: 3,
+                embedding: [0.5, 0.5, 0.5, Float(ordinal) / 10])
+        }
+        let run = try store.beginRun(settings: "{}")
+        try store.write(documents: [
+            DocumentInput(
+                key: "zeta", source: "docs/zeta.md", contentHash: "1", byteSize: 10, metadata: ["lang": .string("en")],
+                chunks: [chunk(0, "z zero"), chunk(1, "z \"one\"\n")]),
+            DocumentInput(
+                key: "alpha", source: "docs/alpha.md", contentHash: "2", byteSize: 5, chunks: [chunk(0, "a zero")]),
+        ])
+        try store.finishRun(run, status: .completed)
+        return path
+    }
+
+    @Test func exportStreamsChunksInDocumentOrderAsJSONLines() throws {
+        let directory = try TemporaryDirectory()
+        let path = try makeStore(directory)
+        let result = try runOvindex(["export", path])
+        #expect(result.status == 0, "\(result.stderr)")
+        let rows = try result.stdout.split(separator: "\n").map {
+            try #require(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+        }
+        #expect(rows.map { "\($0["document"] ?? "")#\($0["chunk"] ?? "")" } == ["alpha#0", "zeta#0", "zeta#1"])
+        #expect(rows[2]["text"] as? String == "z \"one\"\n")
+        #expect(rows[2]["source"] as? String == "docs/zeta.md")
+        #expect((rows[1]["metadata"] as? [String: String]) == ["lang": "en"])
+        #expect((rows[2]["vector"] as? [Double])?.map { Float($0) } == [0.5, 0.5, 0.5, 0.1])
+
+        let toFile = try runOvindex(["export", "--store", path, "--output", directory.file("out.jsonl")])
+        #expect(toFile.status == 0)
+        #expect(try String(contentsOfFile: directory.file("out.jsonl"), encoding: .utf8) == result.stdout)
+    }
+
+    @Test func exportOfAFileThatIsNotAStoreFails() throws {
+        let directory = try TemporaryDirectory()
+        let path = try directory.write("x.sqlite", "hello")
+        let result = try runOvindex(["export", path])
+        #expect(result.status == 65)
+        #expect(result.stderr.contains("is not an SQLite database"))
+        let missing = try runOvindex(["export", directory.file("missing.sqlite")])
+        #expect(missing.status == 66)
+        #expect(missing.stderr.contains("no store at this path"))
+    }
+
+    @Test func storeInfoAndVacuumReportTheStore() throws {
+        let directory = try TemporaryDirectory()
+        let path = try makeStore(directory)
+        let info = try runOvindex(["store", "info", path])
+        #expect(info.status == 0)
+        #expect(info.stdout.contains("documents  2 indexed, 0 rejected"))
+        #expect(info.stdout.contains("chunks     3 (3 vectors)"))
+        #expect(info.stdout.contains("model      test/model (4-d"))
+        #expect(info.stdout.contains("last run   #1 completed"))
+        let vacuum = try runOvindex(["store", "vacuum", path])
+        #expect(vacuum.status == 0)
+        #expect(vacuum.stdout.hasPrefix("vacuumed \(path)"))
+        #expect(try runOvindex(["store", "shrink", path]).status == 64)
+    }
+
+    @Test func statusSaysNotReadyWhenTheStoreWasBuiltWithAnotherModel() throws {
+        let directory = try TemporaryDirectory()
+        let path = try makeStore(directory)
+        let result = try runOvindex(["status", "--store", path])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("match      NO: this model differs"))
+        #expect(result.stdout.contains("status     NOT READY"))
+    }
+
+    @Test func statusOfTheDefaultModelAloneIsReadyAndCheckRunsIt() throws {
+        let result = try runOvindex(["status", "--check"])
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.contains("weights    sha256 matches the manifest"))
+        #expect(result.stdout.contains("inference  loaded and embedded a sentence"))
+        #expect(result.stdout.contains("status     ready"))
+        let missing = try runOvindex(["status", "--model", "/nonexistent/model", "--store", "/nonexistent/s.sqlite"])
+        #expect(missing.status == 1)
+        #expect(missing.stdout.contains("model      NOT READY"))
+        #expect(missing.stdout.contains("store      NOT READY"))
+    }
+}
