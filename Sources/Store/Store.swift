@@ -25,12 +25,17 @@ public final class Store {
     ///
     /// Checks before touching the file: a file that is not SQLite, an SQLite file of another application,
     /// or a store from a newer ovindex is refused with `StoreError` and left unchanged.
-    public init(path: String, mode: Mode = .readWrite) throws(StoreError) {
+    public convenience init(path: String, mode: Mode = .readWrite) throws(StoreError) {
+        try self.init(path: path, mode: mode, migrations: Schema.migrations)
+    }
+
+    /// - Parameter migrations: the schema's migrations (the tests pass longer lists to exercise upgrades).
+    init(path: String, mode: Mode, migrations: [String]) throws(StoreError) {
         self.path = path
         self.mode = mode
         let exists = FileManager.default.fileExists(atPath: path)
         if exists {
-            try Self.inspect(path)
+            try Self.inspect(path, supported: migrations.count)
         } else if mode == .readOnly {
             throw StoreError(.missing, path: path, message: "no store at this path")
         } else {
@@ -45,10 +50,10 @@ public final class Store {
             connection = try Connection(path: path, mode: mode == .readOnly ? .readOnly : .readWriteCreate)
             try connection.execute("PRAGMA mmap_size = 0")
             if mode == .readWrite {
-                try migrate()
+                try migrate(migrations)
             } else {
                 let version = Int(try connection.scalarInt("PRAGMA user_version") ?? 0)
-                if version < Schema.version {
+                if version < migrations.count {
                     throw StoreError(
                         .notAStore, path: path,
                         message: "schema version \(version) needs an upgrade: open it once with a writing command")
@@ -65,7 +70,7 @@ public final class Store {
     }
 
     /// Refuses files that are not ovindex stores before anything could modify them.
-    private static func inspect(_ path: String) throws(StoreError) {
+    private static func inspect(_ path: String, supported: Int) throws(StoreError) {
         let probe: Connection
         do {
             probe = try Connection(path: path, mode: .readOnly)
@@ -81,10 +86,10 @@ public final class Store {
                     .notAStore, path: path,
                     message: "is an SQLite database of another application, not an ovindex store; nothing was changed")
             }
-            if version > Schema.version {
+            if version > supported {
                 throw StoreError(
-                    .newerSchema(found: version, supported: Schema.version), path: path,
-                    message: "schema version \(version) is newer than this ovindex supports (\(Schema.version)): "
+                    .newerSchema(found: version, supported: supported), path: path,
+                    message: "schema version \(version) is newer than this ovindex supports (\(supported)): "
                         + "use a newer ovindex; nothing was changed")
             }
         } catch let error as StoreError {
@@ -113,15 +118,16 @@ public final class Store {
         }
     }
 
-    private func migrate() throws {
+    /// Applies the migrations the store lacks, all in one transaction.
+    private func migrate(_ migrations: [String]) throws {
         let version = Int(try connection.scalarInt("PRAGMA user_version") ?? 0)
-        guard version < Schema.version else { return }
+        guard version < migrations.count else { return }
         try connection.inTransaction(.exclusive) {
-            for migration in Schema.migrations[version...] {
+            for migration in migrations[version...] {
                 try connection.execute(migration)
             }
             try connection.execute("PRAGMA application_id = \(Schema.applicationID)")
-            try connection.execute("PRAGMA user_version = \(Schema.version)")
+            try connection.execute("PRAGMA user_version = \(migrations.count)")
         }
     }
 

@@ -1,0 +1,34 @@
+import Store
+import TestSupport
+import Testing
+
+@testable import Store
+
+@Suite struct MigrationTests {
+    @Test func anOlderStoreIsMigratedForwardKeepingItsData() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("old.sqlite")
+        do {
+            let store = try Store(path: path)
+            try store.bind(to: testModel)
+            try store.write(documents: [document("a", chunks: ["kept"])])
+        }
+        let next = Schema.migrations + ["ALTER TABLE documents ADD COLUMN language TEXT NOT NULL DEFAULT 'und'"]
+        let upgraded = try Store(path: path, mode: .readWrite, migrations: next)
+        #expect(try upgraded.connection.scalarInt("PRAGMA user_version") == Int64(next.count))
+        #expect(try upgraded.connection.scalarText("SELECT language FROM documents WHERE key = 'a'") == "und")
+        #expect(try upgraded.keywordSearch("kept", k: 1).count == 1)
+        // This build's schema is now older than the file: refused, as a store from a newer ovindex would be.
+        let error = #expect(throws: StoreError.self) { try Store(path: path) }
+        #expect(error?.kind == .newerSchema(found: next.count, supported: Schema.migrations.count))
+    }
+
+    @Test func aReaderDoesNotMigrate() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("old.sqlite")
+        _ = try Store(path: path)
+        let next = Schema.migrations + ["CREATE TABLE extra (x)"]
+        let error = #expect(throws: StoreError.self) { try Store(path: path, mode: .readOnly, migrations: next) }
+        #expect(error?.message.contains("needs an upgrade") == true)
+    }
+}
