@@ -39,22 +39,24 @@ extension Store {
 
     /// The most recent run, if any.
     public func lastRun() throws(StoreError) -> RunRecord? {
-        try runs(where: "1", limit: 1).first
+        try runs(id: nil).first
     }
 
     public func run(_ id: Int64) throws(StoreError) -> RunRecord? {
-        try runs(where: "id = \(id)", limit: 1).first
+        try runs(id: id).first
     }
 
-    private func runs(where condition: String, limit: Int) throws(StoreError) -> [RunRecord] {
+    /// The run `id`, or the latest run when nil.
+    private func runs(id: Int64?) throws(StoreError) -> [RunRecord] {
         try perform("reading runs") {
             let statement = try connection.prepare(
                 """
                 SELECT id, started_at, updated_at, finished_at, status, settings, documents_seen, documents_indexed,
                     documents_unchanged, documents_rejected, documents_pruned, chunks_written, tokens_embedded,
                     progress, error
-                FROM runs WHERE \(condition) ORDER BY id DESC LIMIT \(limit)
+                FROM runs WHERE ?1 IS NULL OR id = ?1 ORDER BY id DESC LIMIT 1
                 """)
+            try statement.bind([id])
             var records: [RunRecord] = []
             while try statement.step() {
                 var counters = RunCounters()

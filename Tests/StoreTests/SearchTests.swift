@@ -64,7 +64,7 @@ import TextIO
         let query = generator.unitVector(8)
         let teamA = try store.search(
             query, k: 25, candidates: 25, filter: SearchFilter(metadata: ["team": "a"]), index: index)
-        // Filtering after a top-25 scan would leave about half; filtering during it fills all 25 from team a.
+        // Filtering after the scan would leave about half; filtering during it fills all 25 from team a.
         #expect(teamA.count == 25)
         #expect(teamA.allSatisfy { $0.metadata.contains("\"team\":\"a\"") })
         #expect(

@@ -16,7 +16,8 @@ func document(
     _ key: String, chunks texts: [String], hash: String? = nil, source: String? = nil,
     metadata: [String: JSONValue] = [:], seed: UInt64 = 1
 ) -> DocumentInput {
-    var generator = SplitMix64(seed: seed &+ UInt64(truncatingIfNeeded: key.hashValue & 0xFFFF))
+    // A stable seed per key (hashValue changes from process to process).
+    var generator = SplitMix64(seed: key.utf8.reduce(seed) { $0 &* 31 &+ UInt64($1) })
     let chunks = texts.enumerated().map { ordinal, text in
         ChunkInput(
             ordinal: ordinal, text: text, characterStart: ordinal * 100, characterEnd: ordinal * 100 + text.count,
