@@ -40,21 +40,26 @@ let package = Package(
         .target(name: "TextIO", swiftSettings: swiftSettings),
         .target(name: "Embedding", dependencies: ["OpenVINO", "Tokenizer"], swiftSettings: swiftSettings),
         .target(name: "Store", dependencies: ["SQLite", "TextIO"], swiftSettings: swiftSettings),
+        .target(
+            name: "Pipeline", dependencies: ["Embedding", "Store", "TextIO", "Tokenizer", "OpenVINO"],
+            swiftSettings: swiftSettings),
 
         // The command-line tool: argument parsing, exit codes, output. No business logic.
         .executableTarget(
             name: "ovindex",
-            dependencies: ["OpenVINO", "SQLite", "Tokenizer", "TextIO", "Embedding", "Store"],
+            dependencies: ["OpenVINO", "SQLite", "Tokenizer", "TextIO", "Embedding", "Store", "Pipeline"],
             swiftSettings: swiftSettings
         ),
 
         // Benchmarks (release builds; see scripts/bench_*.sh).
         .executableTarget(
-            name: "ovindex-bench", dependencies: ["Tokenizer", "Store", "TestSupport"], swiftSettings: swiftSettings),
+            name: "ovindex-bench", dependencies: ["Tokenizer", "Store", "TestSupport", "TextIO"],
+            swiftSettings: swiftSettings),
 
         // Tests.
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
-        .testTarget(name: "OpenVINOTests", dependencies: ["OpenVINO", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "OpenVINOTests", dependencies: ["OpenVINO", "TestSupport", "TextIO"], swiftSettings: swiftSettings),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "TokenizerTests",
@@ -62,6 +67,8 @@ let package = Package(
             exclude: ["Golden"],
             swiftSettings: swiftSettings
         ),
+        .testTarget(
+            name: "PipelineTests", dependencies: ["Pipeline", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "TextIOTests", dependencies: ["TextIO", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(

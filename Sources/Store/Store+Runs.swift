@@ -37,6 +37,20 @@ extension Store {
         }
     }
 
+    /// Marks runs still recorded as running as interrupted (call it holding the store's run lock: no other
+    /// run can be alive, so they were killed). Returns how many there were.
+    @discardableResult
+    public func interruptStaleRuns() throws(StoreError) -> Int {
+        try perform("closing stale runs") {
+            try connection.execute(
+                """
+                UPDATE runs SET status = 'interrupted', error = 'the process stopped without finishing (killed?)',
+                    finished_at = updated_at WHERE status = 'running'
+                """)
+            return connection.changes
+        }
+    }
+
     /// The most recent run, if any.
     public func lastRun() throws(StoreError) -> RunRecord? {
         try runs(id: nil).first

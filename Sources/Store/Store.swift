@@ -211,6 +211,28 @@ public final class Store {
         }
     }
 
+    /// Records a setting the store's contents depend on (such as the chunk size), or checks it is unchanged.
+    ///
+    /// - Throws: `StoreError.Kind.modelMismatch` when the store holds another value: its chunks were made
+    ///   differently, and mixing would make results depend on when a document was indexed.
+    public func bind(setting key: String, to value: String, meaning: String) throws(StoreError) {
+        let existing = try perform("reading settings") {
+            try connection.scalarText("SELECT value FROM index_info WHERE key = ?", ["setting." + key])
+        }
+        if let existing {
+            guard existing == value else {
+                throw StoreError(
+                    .modelMismatch, path: path,
+                    message: "was built with \(meaning) \(existing), this run uses \(value): use a new store "
+                        + "(or the same setting) so every document is cut the same way")
+            }
+            return
+        }
+        try perform("recording a setting") {
+            try connection.execute("INSERT INTO index_info (key, value) VALUES (?, ?)", ["setting." + key, value])
+        }
+    }
+
     // MARK: - Maintenance
 
     /// Reclaims the space of deleted rows (`VACUUM`), merges the full-text index and checkpoints the WAL.

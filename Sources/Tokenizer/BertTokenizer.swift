@@ -100,6 +100,25 @@ public final class BertTokenizer: Sendable {
         return encoding
     }
 
+    /// `[CLS] ids [SEP]`, for word pieces that were tokenized already (a chunk cut from a longer text).
+    public func encoding(wrapping ids: ArraySlice<Int32>) -> Encoding {
+        var encoding = Encoding()
+        encoding.reserveCapacity(ids.count + 2)
+        appendSpecial(classifierID, typeID: 0, to: &encoding)
+        let none = TokenOffset(start: 0, end: 0)
+        for id in ids {
+            encoding.append(id: id, typeID: 0, offset: none, utf8Offset: none, special: false)
+        }
+        appendSpecial(separatorID, typeID: 0, to: &encoding)
+        return encoding
+    }
+
+    /// Whether `id` continues a word ("##ing"), so a chunk should not start there.
+    public func isContinuation(_ id: Int32) -> Bool {
+        let prefix = configuration.continuingSubwordPrefix
+        return !prefix.isEmpty && vocabulary.token(id).hasPrefix(prefix)
+    }
+
     /// Encodes a pair: `[CLS] first [SEP] second [SEP]`, type ids 0 then 1.
     ///
     /// - Parameter maxLength: the most tokens to return, special tokens included. Tokens are removed from the

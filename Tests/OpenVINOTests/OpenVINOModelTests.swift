@@ -3,6 +3,7 @@ import OpenVINO
 import Synchronization
 import TestSupport
 import Testing
+import TextIO
 
 /// The wrapper against the real embedding model converted by setup. Serialized: these tests load models and
 /// one of them measures the process's memory.

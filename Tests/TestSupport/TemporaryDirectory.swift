@@ -35,6 +35,8 @@ public final class TemporaryDirectory {
     @discardableResult
     public func write(_ name: String, bytes: [UInt8]) throws -> String {
         let path = file(name)
+        try FileManager.default.createDirectory(
+            at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
         try Data(bytes).write(to: URL(fileURLWithPath: path))
         return path
     }

@@ -1,5 +1,6 @@
 import Embedding
 import OpenVINO
+import Pipeline
 import SQLite
 import Store
 import TextIO
@@ -11,8 +12,8 @@ enum Tool {
 
     static var commands: [any Command.Type] {
         [
-            EmbedCommand.self, ExportCommand.self, StatusCommand.self, StoreCommand.self, TokenizeCommand.self,
-            VersionCommand.self,
+            RunCommand.self, EmbedCommand.self, ExportCommand.self, StatusCommand.self, StoreCommand.self,
+            TokenizeCommand.self, VersionCommand.self,
         ]
     }
 
@@ -84,6 +85,8 @@ enum Tool {
         case let error as CommandError: error.exitCode
         case let error as OpenVINOError: error.kind == .timedOut ? .failure : .unavailable
         case is ModelError, is TokenizerError: .unavailable
+        case is DefinitionError: .usage
+        case is RunLockError: .failure
         case let error as TextInputError: error.line == nil ? .noInput : .dataError
         case is SQLiteError: .ioError
         case let error as StoreError:

@@ -1,4 +1,6 @@
-import Foundation
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// This process's memory as Linux reports it in /proc/self/status.
 public enum ProcessMemory {
@@ -13,8 +15,11 @@ public enum ProcessMemory {
     }
 
     private static func field(_ name: String) -> Int? {
-        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }
-        for line in status.split(separator: "\n") where line.hasPrefix(name + ":") {
+        guard let reader = try? LineReader(path: "/proc/self/status", maximumBytes: 4096) else { return nil }
+        while let next = try? reader.next() {
+            guard case .text(_, let bytes) = next else { continue }
+            let line = String(decoding: bytes, as: UTF8.self)
+            guard line.hasPrefix(name + ":") else { continue }
             let parts = line.split(separator: " ", omittingEmptySubsequences: true)
             guard parts.count >= 2, let kilobytes = Int(parts[1]) else { return nil }
             return kilobytes * 1024

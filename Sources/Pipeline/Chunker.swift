@@ -1,0 +1,83 @@
+public import Tokenizer
+
+/// One chunk of a document: the word pieces the model will see, and the exact text they came from.
+public struct ChunkPlan: Sendable, Equatable {
+    public var ordinal: Int
+    /// Word pieces without [CLS]/[SEP].
+    public var tokenIDs: [Int32]
+    /// The original text the pieces cover, cut by the tokenizer's offsets.
+    public var text: String
+    /// The span in the document, in Unicode scalars.
+    public var characterStart: Int
+    public var characterEnd: Int
+}
+
+/// Cuts a document into token windows that fit the model, overlapping, ending at paragraph or sentence
+/// boundaries when one is near.
+///
+/// A window holds at most `maxTokens` word pieces. When the text goes on past it, the window ends at the last
+/// paragraph break in its second half, else the last sentence end, else the last word start; the next window
+/// starts `overlap` pieces before that end (at a word start). The same text always gives the same chunks.
+public struct Chunker: Sendable {
+    public let tokenizer: BertTokenizer
+    public let maxTokens: Int
+    public let overlap: Int
+
+    public init(tokenizer: BertTokenizer, maxTokens: Int, overlap: Int) {
+        precondition(maxTokens > 0 && overlap >= 0 && overlap < maxTokens)
+        self.tokenizer = tokenizer
+        self.maxTokens = maxTokens
+        self.overlap = overlap
+    }
+
+    public func chunks(of text: String) -> [ChunkPlan] {
+        let encoding = tokenizer.encode(text, addSpecialTokens: false)
+        let count = encoding.count
+        guard count > 0 else { return [] }
+        let bytes = Array(text.utf8)
+        let ids = encoding.ids
+        let utf8 = encoding.utf8Offsets
+        let continuation = ids.map(tokenizer.isContinuation)
+
+        /// The text between piece `index - 1` and piece `index`.
+        func gap(before index: Int) -> ArraySlice<UInt8> {
+            bytes[Int(utf8[index - 1].end)..<max(Int(utf8[index - 1].end), Int(utf8[index].start))]
+        }
+        func isParagraphBreak(before index: Int) -> Bool {
+            gap(before: index).filter { $0 == 0x0A }.count >= 2
+        }
+        func isSentenceEnd(before index: Int) -> Bool {
+            let piece = bytes[Int(utf8[index - 1].start)..<Int(utf8[index - 1].end)]
+            let enders: [[UInt8]] = [[0x2E], [0x21], [0x3F], Array("。".utf8), Array("！".utf8), Array("？".utf8)]
+            return enders.contains { piece.elementsEqual($0) } && !gap(before: index).isEmpty
+        }
+
+        var chunks: [ChunkPlan] = []
+        var start = 0
+        while start < count {
+            var end = min(count, start + maxTokens)
+            if end < count {
+                let earliest = start + max(1, maxTokens / 2)
+                let candidates = stride(from: end, through: earliest, by: -1)
+                end =
+                    candidates.first(where: isParagraphBreak)
+                    ?? candidates.first(where: isSentenceEnd)
+                    ?? candidates.first(where: { !continuation[$0] })
+                    ?? end
+            }
+            let first = utf8[start]
+            let last = utf8[end - 1]
+            chunks.append(
+                ChunkPlan(
+                    ordinal: chunks.count, tokenIDs: Array(ids[start..<end]),
+                    text: String(decoding: bytes[Int(first.start)..<Int(last.end)], as: UTF8.self),
+                    characterStart: Int(encoding.offsets[start].start), characterEnd: Int(encoding.offsets[end - 1].end)
+                ))
+            guard end < count else { break }
+            var next = end - overlap
+            while next < end && continuation[next] { next += 1 }
+            start = next > start ? next : end
+        }
+        return chunks
+    }
+}

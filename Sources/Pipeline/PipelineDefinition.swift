@@ -1,0 +1,327 @@
+import Foundation
+public import TextIO
+
+/// What `ovindex run` does: where documents come from, how they are cut, embedded and stored.
+///
+/// Read from a JSON file (`pipelines/*.json`, paths relative to the file) or built from command-line flags;
+/// flags override the file. Every field has a default except `store` and `sources`. An unknown or invalid
+/// field is an error that names it.
+public struct PipelineDefinition: Sendable, Equatable {
+    public enum Precision: String, Sendable, CaseIterable {
+        case auto, f32, bf16
+    }
+
+    public struct Source: Sendable, Equatable {
+        public enum Format: String, Sendable, CaseIterable {
+            /// A directory of text files (or a single .txt/.md file).
+            case files
+            /// A JSON Lines file of records.
+            case jsonl
+        }
+
+        public var path: String
+        public var format: Format
+        /// For directories: files to take (default `**/*.txt`, `**/*.md`) and to leave out.
+        public var include: [Glob]
+        public var exclude: [Glob]
+        /// Put before every document key from this source (to keep keys of two sources apart).
+        public var keyPrefix: String
+        /// For JSON Lines: the fields holding the id, the text, and the metadata (`["*"]`: every other field).
+        public var idField: String
+        public var textField: String
+        public var metadataFields: [String]
+
+        public init(path: String, format: Format? = nil) {
+            self.path = path
+            self.format = format ?? (path.hasSuffix(".jsonl") ? .jsonl : .files)
+            include = [Glob("**/*.txt"), Glob("**/*.md")]
+            exclude = []
+            keyPrefix = ""
+            idField = "id"
+            textField = "text"
+            metadataFields = ["*"]
+        }
+    }
+
+    public var store: String
+    public var sources: [Source]
+    /// Model directory, or a model name under data/models.
+    public var model: String?
+    public var precision: Precision = .auto
+    /// Tokens per chunk, without [CLS]/[SEP]; nil: the model's maximum minus 2.
+    public var chunkTokens: Int?
+    public var overlapTokens: Int = 32
+    public var maxDocumentBytes: Int = 10_000_000
+    public var maxChunksPerDocument: Int = 2_000
+    /// Token budget of one inference batch, padding included.
+    public var batchTokens: Int = 8_192
+    public var batchRows: Int = 256
+    public var inferRequests: Int = 2
+    public var threads: Int?
+    /// Capacities of the bounded channels between stages (documents, chunks, results).
+    public var documentQueue: Int = 8
+    public var chunkQueue: Int = 1_024
+    public var resultQueue: Int = 64
+    public var inferenceTimeoutSeconds: Double = 30
+    /// Commit a batch of finished documents when this many are ready, or after this many seconds.
+    public var commitDocuments: Int = 64
+    public var commitSeconds: Double = 2
+    public var prune: Bool = false
+
+    public init(store: String, sources: [Source]) {
+        self.store = store
+        self.sources = sources
+    }
+
+    /// Reads a definition file; relative paths in it are resolved against the file's folder.
+    ///
+    /// - Throws: `DefinitionError` naming the file and the field.
+    public static func load(path: String) throws(DefinitionError) -> PipelineDefinition {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw DefinitionError(file: path, field: nil, message: "cannot be read")
+        }
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(String(decoding: data, as: UTF8.self))
+        } catch {
+            throw DefinitionError(file: path, field: nil, message: "invalid JSON: \(error)")
+        }
+        let base = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        return try parse(value, file: path, base: base)
+    }
+
+    static func parse(_ value: JSONValue, file: String, base: String) throws(DefinitionError) -> PipelineDefinition {
+        let root = try Fields(value, path: "", file: file)
+        func resolve(_ path: String) -> String {
+            path.hasPrefix("/")
+                ? path : URL(fileURLWithPath: base).appendingPathComponent(path).standardizedFileURL.path
+        }
+        let store = try root.string("store", required: true) ?? ""
+        var sources: [Source] = []
+        for (index, element) in (try root.array("sources", required: true) ?? []).enumerated() {
+            let fields = try Fields(element, path: "sources[\(index)]", file: file)
+            let rawPath = try fields.string("path", required: true) ?? ""
+            let format = try fields.choice("format", Source.Format.self)
+            var source = Source(path: resolve(rawPath), format: format)
+            if let include = try fields.strings("include") { source.include = include.map(Glob.init) }
+            if let exclude = try fields.strings("exclude") { source.exclude = exclude.map(Glob.init) }
+            source.keyPrefix = try fields.string("key_prefix") ?? ""
+            source.idField = try fields.string("id_field") ?? source.idField
+            source.textField = try fields.string("text_field") ?? source.textField
+            source.metadataFields = try fields.strings("metadata_fields") ?? source.metadataFields
+            try fields.rejectUnknown()
+            sources.append(source)
+        }
+        guard !sources.isEmpty else {
+            throw DefinitionError(file: file, field: "sources", message: "needs at least one source")
+        }
+        var definition = PipelineDefinition(store: resolve(store), sources: sources)
+        if let model = try root.string("model") {
+            definition.model = model.contains("/") ? resolve(model) : model
+        }
+        definition.precision = try root.choice("precision", Precision.self) ?? .auto
+        definition.prune = try root.bool("prune") ?? false
+        if let chunking = try root.object("chunking") {
+            definition.chunkTokens = try chunking.integer("max_tokens", in: 8...8192)
+            definition.overlapTokens = try chunking.integer("overlap_tokens", in: 0...4096) ?? definition.overlapTokens
+            try chunking.rejectUnknown()
+        }
+        if let limits = try root.object("limits") {
+            definition.maxDocumentBytes =
+                try limits.integer("max_document_bytes", in: 1...(1 << 34)) ?? definition.maxDocumentBytes
+            definition.maxChunksPerDocument =
+                try limits.integer("max_chunks_per_document", in: 1...1_000_000) ?? definition.maxChunksPerDocument
+            try limits.rejectUnknown()
+        }
+        if let batching = try root.object("batching") {
+            definition.batchTokens = try batching.integer("max_tokens", in: 16...1_000_000) ?? definition.batchTokens
+            definition.batchRows = try batching.integer("max_rows", in: 1...4096) ?? definition.batchRows
+            try batching.rejectUnknown()
+        }
+        if let concurrency = try root.object("concurrency") {
+            definition.inferRequests = try concurrency.integer("infer_requests", in: 1...64) ?? definition.inferRequests
+            definition.threads = try concurrency.integer("threads", in: 1...1024)
+            definition.documentQueue =
+                try concurrency.integer("document_queue", in: 1...10_000) ?? definition.documentQueue
+            definition.chunkQueue = try concurrency.integer("chunk_queue", in: 1...1_000_000) ?? definition.chunkQueue
+            definition.resultQueue = try concurrency.integer("result_queue", in: 1...100_000) ?? definition.resultQueue
+            try concurrency.rejectUnknown()
+        }
+        if let timeouts = try root.object("timeouts") {
+            definition.inferenceTimeoutSeconds =
+                try timeouts.number("inference_seconds", in: 0.001...86_400) ?? definition.inferenceTimeoutSeconds
+            try timeouts.rejectUnknown()
+        }
+        if let commit = try root.object("commit") {
+            definition.commitDocuments =
+                try commit.integer("max_documents", in: 1...100_000) ?? definition.commitDocuments
+            definition.commitSeconds = try commit.number("max_seconds", in: 0...3600) ?? definition.commitSeconds
+            try commit.rejectUnknown()
+        }
+        try root.rejectUnknown()
+        try definition.validate(file: file)
+        return definition
+    }
+
+    /// The most documents that can be read but not yet committed, whatever the corpus size: each one is in the
+    /// document channel, the reader's blocked send, the chunker, or has a chunk in the chunk channel, the
+    /// embedder's batching window, a batch in flight or the result channel.
+    public var documentsInFlightBound: Int {
+        let window = max(batchRows, chunkQueue)
+        return documentQueue + 1 + 1 + chunkQueue + window + inferRequests * batchRows + resultQueue * batchRows
+    }
+
+    /// Checks the fields against each other (after overrides too).
+    public func validate(file: String = "command line") throws(DefinitionError) {
+        if let chunkTokens, overlapTokens >= chunkTokens {
+            throw DefinitionError(
+                file: file, field: "chunking.overlap_tokens",
+                message: "must be smaller than chunking.max_tokens (\(overlapTokens) >= \(chunkTokens))")
+        }
+        if store.isEmpty { throw DefinitionError(file: file, field: "store", message: "is empty") }
+    }
+
+    /// The definition as JSON (recorded with each run in the store).
+    public var json: String {
+        var writer = JSONWriter()
+        var members: [String: JSONValue] = [
+            "store": .string(store), "precision": .string(precision.rawValue), "prune": .bool(prune),
+            "overlap_tokens": .number(String(overlapTokens)), "max_document_bytes": .number(String(maxDocumentBytes)),
+            "max_chunks_per_document": .number(String(maxChunksPerDocument)),
+            "batch_tokens": .number(String(batchTokens)), "infer_requests": .number(String(inferRequests)),
+            "sources": .array(sources.map { .string($0.path) }),
+        ]
+        if let model { members["model"] = .string(model) }
+        if let chunkTokens { members["chunk_tokens"] = .number(String(chunkTokens)) }
+        writer.value(.object(members))
+        return String(decoding: writer.bytes, as: UTF8.self)
+    }
+}
+
+/// A definition field that is unknown, missing or invalid.
+public struct DefinitionError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var file: String
+    public var field: String?
+    public var message: String
+
+    public init(file: String, field: String?, message: String) {
+        self.file = file
+        self.field = field
+        self.message = message
+    }
+
+    public var description: String {
+        if let field { return "\(file): \(field) \(message)" }
+        return "\(file): \(message)"
+    }
+}
+
+/// Reads one JSON object's fields, remembering which were used so unknown ones can be reported.
+private final class Fields {
+    let members: [String: JSONValue]
+    let path: String
+    let file: String
+    private var used: Set<String> = []
+
+    init(_ value: JSONValue, path: String, file: String) throws(DefinitionError) {
+        guard case .object(let members) = value else {
+            throw DefinitionError(file: file, field: path.isEmpty ? nil : path, message: "must be a JSON object")
+        }
+        self.members = members
+        self.path = path
+        self.file = file
+    }
+
+    func name(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+
+    func value(_ key: String, required: Bool = false) throws(DefinitionError) -> JSONValue? {
+        used.insert(key)
+        guard let value = members[key], value != .null else {
+            if required { throw DefinitionError(file: file, field: name(key), message: "is required") }
+            return nil
+        }
+        return value
+    }
+
+    func string(_ key: String, required: Bool = false) throws(DefinitionError) -> String? {
+        guard let value = try value(key, required: required) else { return nil }
+        guard case .string(let text) = value else {
+            throw DefinitionError(
+                file: file, field: name(key), message: "must be a string, not \(value.kindDescription)")
+        }
+        return text
+    }
+
+    func strings(_ key: String) throws(DefinitionError) -> [String]? {
+        guard let values = try array(key) else { return nil }
+        var result: [String] = []
+        for (index, value) in values.enumerated() {
+            guard case .string(let text) = value else {
+                throw DefinitionError(file: file, field: "\(name(key))[\(index)]", message: "must be a string")
+            }
+            result.append(text)
+        }
+        return result
+    }
+
+    func array(_ key: String, required: Bool = false) throws(DefinitionError) -> [JSONValue]? {
+        guard let value = try value(key, required: required) else { return nil }
+        guard case .array(let values) = value else {
+            throw DefinitionError(
+                file: file, field: name(key), message: "must be an array, not \(value.kindDescription)")
+        }
+        return values
+    }
+
+    func object(_ key: String) throws(DefinitionError) -> Fields? {
+        guard let value = try value(key) else { return nil }
+        return try Fields(value, path: name(key), file: file)
+    }
+
+    func bool(_ key: String) throws(DefinitionError) -> Bool? {
+        guard let value = try value(key) else { return nil }
+        guard case .bool(let flag) = value else {
+            throw DefinitionError(file: file, field: name(key), message: "must be true or false")
+        }
+        return flag
+    }
+
+    func number(_ key: String, in range: ClosedRange<Double>) throws(DefinitionError) -> Double? {
+        guard let value = try value(key) else { return nil }
+        guard let number = value.doubleValue, range.contains(number) else {
+            throw DefinitionError(
+                file: file, field: name(key),
+                message: "must be a number from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return number
+    }
+
+    func integer(_ key: String, in range: ClosedRange<Int>) throws(DefinitionError) -> Int? {
+        guard let value = try value(key) else { return nil }
+        guard let number = value.intValue, range.contains(number) else {
+            throw DefinitionError(
+                file: file, field: name(key),
+                message: "must be an integer from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return number
+    }
+
+    func choice<T: RawRepresentable & CaseIterable>(_ key: String, _ type: T.Type) throws(DefinitionError) -> T?
+    where T.RawValue == String {
+        guard let text = try string(key) else { return nil }
+        guard let value = T(rawValue: text) else {
+            throw DefinitionError(
+                file: file, field: name(key),
+                message: "must be one of \(T.allCases.map(\.rawValue).joined(separator: ", ")), not '\(text)'")
+        }
+        return value
+    }
+
+    func rejectUnknown() throws(DefinitionError) {
+        if let unknown = members.keys.sorted().first(where: { !used.contains($0) }) {
+            throw DefinitionError(
+                file: file, field: name(unknown),
+                message: "is not a known field (known here: \(used.sorted().joined(separator: ", ")))")
+        }
+    }
+}

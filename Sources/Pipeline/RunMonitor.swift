@@ -1,0 +1,41 @@
+import Synchronization
+
+/// Live counters of a run, updated by the stages and read by whoever shows progress.
+public final class RunMonitor: Sendable {
+    public struct Snapshot: Sendable, Equatable {
+        public var bytesRead = 0
+        public var totalBytes = 0
+        public var documentsSeen = 0
+        public var documentsIndexed = 0
+        public var documentsUnchanged = 0
+        public var documentsRejected = 0
+        public var rejects = 0
+        public var documentsPruned = 0
+        public var chunksEmbedded = 0
+        public var tokensEmbedded = 0
+        /// Documents read but not yet committed (the pipeline's bounded in-flight set).
+        public var documentsInFlight = 0
+        public var maxDocumentsInFlight = 0
+    }
+
+    private let state = Mutex(Snapshot())
+
+    public init() {}
+
+    public var snapshot: Snapshot { state.withLock { $0 } }
+
+    func update(_ body: (inout Snapshot) -> Void) {
+        state.withLock { body(&$0) }
+    }
+
+    func documentEntered() {
+        state.withLock {
+            $0.documentsInFlight += 1
+            $0.maxDocumentsInFlight = max($0.maxDocumentsInFlight, $0.documentsInFlight)
+        }
+    }
+
+    func documentsLeft(_ count: Int) {
+        state.withLock { $0.documentsInFlight -= count }
+    }
+}

@@ -1,0 +1,78 @@
+import Dispatch
+import Foundation
+import Pipeline
+import Synchronization
+
+/// The run's progress on stderr: a line rewritten in place on a terminal (4 times a second), a plain line
+/// every 10 seconds otherwise, nothing with --quiet.
+final class ProgressLine: @unchecked Sendable {
+    // @unchecked: `timer` is created in init and never replaced; Dispatch sources are thread-safe.
+    private let monitor: RunMonitor
+    private let enabled: Bool
+    private let interactive: Bool
+    private let timer: any DispatchSourceTimer
+    private let started = ContinuousClock.now
+    private let lastLength = Mutex(0)
+
+    init(monitor: RunMonitor, enabled: Bool) {
+        self.monitor = monitor
+        self.enabled = enabled
+        interactive = isatty(2) != 0
+        timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "ovindex.progress"))
+        let interval: DispatchTimeInterval = interactive ? .milliseconds(250) : .seconds(10)
+        timer.schedule(deadline: .now() + interval, repeating: interval)
+        timer.setEventHandler { [weak self] in self?.draw() }
+    }
+
+    func start() {
+        if enabled { timer.resume() }
+    }
+
+    func stop() {
+        if enabled {
+            timer.cancel()
+            if interactive { clear() }
+        }
+    }
+
+    /// A message between progress updates.
+    func note(_ text: String) {
+        if interactive { clear() }
+        FileHandle.standardError.write(Data("ovindex run: \(text)\n".utf8))
+    }
+
+    private func clear() {
+        let length = lastLength.withLock { $0 }
+        FileHandle.standardError.write(Data(("\r" + String(repeating: " ", count: length) + "\r").utf8))
+    }
+
+    private func draw() {
+        let line = Self.describe(monitor.snapshot, elapsed: (ContinuousClock.now - started).seconds)
+        if interactive {
+            let padding = max(0, lastLength.withLock { $0 } - line.count)
+            lastLength.withLock { $0 = line.count }
+            FileHandle.standardError.write(Data(("\r" + line + String(repeating: " ", count: padding)).utf8))
+        } else {
+            FileHandle.standardError.write(Data(("ovindex run: " + line + "\n").utf8))
+        }
+    }
+
+    static func describe(_ snapshot: RunMonitor.Snapshot, elapsed: Double) -> String {
+        let rate = elapsed > 0 ? Double(snapshot.tokensEmbedded) / elapsed : 0
+        var line =
+            "\(snapshot.documentsSeen) docs (\(snapshot.documentsIndexed) indexed, \(snapshot.documentsUnchanged) "
+            + "unchanged) | \(snapshot.chunksEmbedded) chunks | \(Int(rate)) tok/s | \(snapshot.rejects) rejects | "
+            + clock(elapsed)
+        if snapshot.totalBytes > 0, snapshot.bytesRead > 0 {
+            let fraction = min(1, Double(snapshot.bytesRead) / Double(snapshot.totalBytes))
+            line += " | \(Int(fraction * 100))%"
+            if fraction > 0.01 && fraction < 1 { line += " ETA " + clock(elapsed * (1 - fraction) / fraction) }
+        }
+        return line
+    }
+
+    static func clock(_ seconds: Double) -> String {
+        let total = Int(seconds)
+        return String(format: "%02d:%02d:%02d", total / 3600, total / 60 % 60, total % 60)
+    }
+}

@@ -1,0 +1,232 @@
+import Embedding
+import Foundation
+import OpenVINO
+import Pipeline
+import Store
+import Synchronization
+import TextIO
+
+/// `ovindex run`: index sources into a store (nightly runs, backfills, resumes).
+struct RunCommand: Command {
+    static let name = "run"
+    static let summary = "Index documents into a store: only new or changed ones are embedded"
+    static let help = """
+        Usage: ovindex run [DEFINITION.json] [options]
+               ovindex run --source DIR_OR_FILE --store STORE [options]
+
+        Reads every source, skips documents whose content the store already has, chunks and embeds the rest,
+        and commits them with the run's progress. Running again after a kill or Ctrl-C resumes: committed
+        documents are skipped. The first Ctrl-C (or SIGTERM) stops reading and commits what is in flight
+        (exit 130 or 143); a second one stops at once. Paths in a definition are relative to its file.
+
+        Sources and store (override the definition):
+          --source PATH          a folder of .txt/.md files, one file, or a .jsonl file (repeatable)
+          --include GLOB         files to take from folders (repeatable; default **/*.txt and **/*.md)
+          --exclude GLOB         files to leave out (repeatable)
+          --store STORE          the SQLite store to write (created when missing)
+          --prune                delete documents that are no longer in the sources
+        Model and chunks:
+          --model DIR|NAME       embedding model (default all-MiniLM-L6-v2)
+          --precision P          f32, bf16 or auto (default auto)
+          --chunk-tokens N       word pieces per chunk (default: the model's maximum minus 2)
+          --overlap N            word pieces shared by consecutive chunks (default 32)
+        Limits and resources:
+          --max-document-bytes N larger documents are rejected (default 10000000)
+          --max-chunks N         documents with more chunks are rejected (default 2000)
+          --batch-tokens N       token budget of one inference batch (default 8192)
+          --requests N           inference batches in flight (default 2)
+          --threads N            CPU threads for inference (default: all)
+          --timeout SECONDS      longest one batch may take (default 30)
+        Output:
+          --quiet                no progress on stderr
+          --json                 print the final report as JSON on stdout
+        """
+
+    var definitionPath: String?
+    var sources: [String]
+    var includes: [String]
+    var excludes: [String]
+    var store: String?
+    var prune: Bool
+    var model: String?
+    var precision: PipelineDefinition.Precision?
+    var chunkTokens: Int?
+    var overlap: Int?
+    var maxDocumentBytes: Int?
+    var maxChunks: Int?
+    var batchTokens: Int?
+    var requests: Int?
+    var threads: Int?
+    var timeout: Duration?
+    var quiet: Bool
+    var json: Bool
+
+    init(parsing arguments: inout Arguments) throws(UsageError) {
+        sources = try arguments.options("--source")
+        includes = try arguments.options("--include")
+        excludes = try arguments.options("--exclude")
+        store = try arguments.option("--store")
+        prune = arguments.flag("--prune")
+        model = try arguments.option("--model")
+        precision = try arguments.choice("--precision", PipelineDefinition.Precision.self)
+        chunkTokens = try arguments.integer("--chunk-tokens", in: 8...8192)
+        overlap = try arguments.integer("--overlap", in: 0...4096)
+        maxDocumentBytes = try arguments.integer("--max-document-bytes", in: 1...(1 << 34))
+        maxChunks = try arguments.integer("--max-chunks", in: 1...1_000_000)
+        batchTokens = try arguments.integer("--batch-tokens", in: 16...1_000_000)
+        requests = try arguments.integer("--requests", in: 1...64)
+        threads = try arguments.integer("--threads", in: 1...1024)
+        timeout = try arguments.seconds("--timeout", in: 0.001...86_400)
+        quiet = arguments.flag("--quiet", "-q")
+        json = arguments.flag("--json")
+        definitionPath = try arguments.positionals(max: 1).first
+        if definitionPath == nil && (sources.isEmpty || store == nil) {
+            throw UsageError(command: Self.name, message: "give a pipeline definition, or --source and --store")
+        }
+    }
+
+    func makeDefinition() throws -> PipelineDefinition {
+        var definition: PipelineDefinition
+        if let definitionPath {
+            definition = try PipelineDefinition.load(path: definitionPath)
+        } else {
+            definition = PipelineDefinition(store: "", sources: [])
+        }
+        if !sources.isEmpty {
+            definition.sources = sources.map {
+                PipelineDefinition.Source(path: URL(fileURLWithPath: $0).standardizedFileURL.path)
+            }
+        }
+        for index in definition.sources.indices {
+            if !includes.isEmpty { definition.sources[index].include = includes.map(Glob.init) }
+            if !excludes.isEmpty { definition.sources[index].exclude = excludes.map(Glob.init) }
+        }
+        if let store { definition.store = URL(fileURLWithPath: store).standardizedFileURL.path }
+        if prune { definition.prune = true }
+        if let model { definition.model = model }
+        if let precision { definition.precision = precision }
+        if let chunkTokens { definition.chunkTokens = chunkTokens }
+        if let overlap { definition.overlapTokens = overlap }
+        if let maxDocumentBytes { definition.maxDocumentBytes = maxDocumentBytes }
+        if let maxChunks { definition.maxChunksPerDocument = maxChunks }
+        if let batchTokens { definition.batchTokens = batchTokens }
+        if let requests { definition.inferRequests = requests }
+        if let threads { definition.threads = threads }
+        if let timeout { definition.inferenceTimeoutSeconds = timeout.seconds }
+        try definition.validate(file: definitionPath ?? "command line")
+        return definition
+    }
+
+    func run() async throws -> ExitCode {
+        let definition = try makeDefinition()
+        let directory = try ModelDirectory.resolve(definition.model)
+        let precision: CompileOptions.Precision? =
+            switch definition.precision {
+            case .auto: nil
+            case .f32: .f32
+            case .bf16: .bf16
+            }
+        let embedder = try await Embedder.load(
+            directory,
+            options: Embedder.Options(
+                precision: precision, requests: definition.inferRequests,
+                timeout: .milliseconds(Int64(definition.inferenceTimeoutSeconds * 1000)), threads: definition.threads),
+            cache: ModelCache(core: try Core()))
+
+        let monitor = RunMonitor()
+        let progress = ProgressLine(monitor: monitor, enabled: !quiet)
+        let task = TaskHandle()
+        let signals = ShutdownSignals { phase in
+            switch phase {
+            case .draining:
+                progress.note("stopping: committing documents in flight (signal again to stop at once)")
+            case .aborting:
+                progress.note("stopping now")
+                task.cancel()
+            case .running:
+                break
+            }
+        }
+        let runner = PipelineRunner(
+            definition: definition, engine: embedder, tokenizer: embedder.tokenizer,
+            maximumLength: embedder.maximumLength, model: ModelIdentity(directory), monitor: monitor,
+            shouldStopReading: { signals.isStopping })
+        progress.start()
+        let outcome = await task.run { try await runner.run() }
+        progress.stop()
+
+        let report: RunReport
+        switch outcome {
+        case .success(let finished):
+            report = finished
+        case .failure(let failure as RunFailure):
+            printReport(failure.report, store: definition.store)
+            throw failure.underlying
+        case .failure(let error):
+            throw error
+        }
+        printReport(report, store: definition.store)
+        switch report.outcome {
+        case .completed:
+            return .success
+        case .interrupted, .failed:
+            let counters = report.counters
+            Terminal.errors.write(
+                line: "ovindex run: interrupted after committing \(counters.documentsIndexed) documents; "
+                    + "run the same command again to resume (committed documents are skipped)")
+            if case .draining(let number) = signals.phase, number == SIGTERM { return .terminated }
+            if case .aborting(let number) = signals.phase, number == SIGTERM { return .terminated }
+            return .interrupted
+        }
+    }
+
+    private func printReport(_ report: RunReport, store: String) {
+        let counters = report.counters
+        if json {
+            var writer = JSONWriter()
+            writer.value(
+                .object([
+                    "run_id": .number(String(report.runID)), "outcome": .string(report.outcome.rawValue),
+                    "store": .string(store),
+                    "documents_seen": .number(String(counters.documentsSeen)),
+                    "documents_indexed": .number(String(counters.documentsIndexed)),
+                    "documents_unchanged": .number(String(counters.documentsUnchanged)),
+                    "documents_rejected": .number(String(counters.documentsRejected)),
+                    "documents_pruned": .number(String(counters.documentsPruned)),
+                    "rejects": .number(String(report.rejects)),
+                    "chunks": .number(String(counters.chunksWritten)),
+                    "tokens": .number(String(counters.tokensEmbedded)),
+                    "embeddings_computed": .number(String(report.chunksEmbedded)),
+                    "seconds": .number(String(format: "%.3f", report.seconds)),
+                    "peak_rss_bytes": .number(String(report.peakRSSBytes)),
+                    "error": report.error.map(JSONValue.string) ?? .null,
+                ]))
+            Terminal.output.write(line: String(decoding: writer.bytes, as: UTF8.self))
+        }
+        if !quiet {
+            Terminal.errors.write(
+                line: "ovindex run: \(report.outcome.rawValue) in \(String(format: "%.1f", report.seconds)) s: "
+                    + "\(counters.documentsIndexed) documents indexed, \(counters.documentsUnchanged) unchanged, "
+                    + "\(counters.documentsPruned) pruned, \(report.rejects) rejects, \(counters.chunksWritten) chunks, "
+                    + "\(counters.tokensEmbedded) tokens; peak RSS \(Format.bytes(report.peakRSSBytes))")
+            if report.rejects > 0 {
+                Terminal.errors.write(line: "ovindex run: see the rejects with 'ovindex store info \(store)'")
+            }
+        }
+    }
+}
+
+/// Runs an operation in a task that a signal handler can cancel.
+final class TaskHandle: Sendable {
+    private let task = Mutex<Task<RunReport, any Error>?>(nil)
+
+    func run(_ operation: @escaping @Sendable () async throws -> RunReport) async -> Result<RunReport, any Error> {
+        let created = Task { try await operation() }
+        task.withLock { $0 = created }
+        return await created.result
+    }
+
+    func cancel() {
+        task.withLock { $0 }?.cancel()
+    }
+}

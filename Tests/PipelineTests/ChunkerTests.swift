@@ -1,0 +1,68 @@
+import Pipeline
+import TestSupport
+import Testing
+import Tokenizer
+
+@Suite struct ChunkerTests {
+    static let tokenizer: BertTokenizer? = try? BertTokenizer(directory: ProjectPaths.model().path)
+
+    func chunker(_ maxTokens: Int, _ overlap: Int) throws -> Chunker {
+        Chunker(tokenizer: try #require(Self.tokenizer), maxTokens: maxTokens, overlap: overlap)
+    }
+
+    @Test func shortTextIsOneChunkWithTheWholeText() throws {
+        let text = "  Hello, world! A short note.  "
+        let chunks = try chunker(50, 10).chunks(of: text)
+        #expect(chunks.count == 1)
+        #expect(chunks[0].text == "Hello, world! A short note.")
+        #expect(chunks[0].characterStart == 2)
+        #expect(chunks[0].characterEnd == 29)
+        #expect(try chunker(50, 10).chunks(of: " \n ").isEmpty)
+    }
+
+    @Test func windowsFitOverlapAndCutTheOriginalText() throws {
+        let sentences = (0..<60).map { "Sentence number \($0) talks about tokenization and chunking." }
+        let text = sentences.joined(separator: " ")
+        let tokenizer = try #require(Self.tokenizer)
+        let chunks = try chunker(40, 8).chunks(of: text)
+        #expect(chunks.count > 10)
+        let scalars = Array(text.unicodeScalars)
+        for (index, chunk) in chunks.enumerated() {
+            #expect(chunk.ordinal == index)
+            #expect(chunk.tokenIDs.count <= 40)
+            if index < chunks.count - 1 { #expect(chunk.tokenIDs.count >= 20) }  // no tiny chunk mid-text
+            // The text is the original span, and re-tokenizes to the same pieces.
+            let span = String(String.UnicodeScalarView(scalars[chunk.characterStart..<chunk.characterEnd]))
+            #expect(chunk.text == span)
+            #expect(tokenizer.encode(chunk.text, addSpecialTokens: false).ids == chunk.tokenIDs)
+            // Sentence ends are preferred to cuts inside a sentence.
+            if index < chunks.count - 1 { #expect(chunk.text.hasSuffix(".")) }
+        }
+        for (previous, next) in zip(chunks, chunks.dropFirst()) {
+            #expect(next.characterStart < previous.characterEnd, "consecutive chunks overlap")
+        }
+        #expect(chunks.last?.characterEnd == scalars.count - 1 || chunks.last?.text.hasSuffix("chunking.") == true)
+    }
+
+    @Test func paragraphBreaksComeBeforeSentenceEnds() throws {
+        let paragraph = (0..<5).map { "Line \($0) of the first paragraph is here." }.joined(separator: " ")
+        let text = paragraph + "\n\n" + paragraph.replacingOccurrences(of: "first", with: "second")
+        let chunks = try chunker(80, 0).chunks(of: text)
+        #expect(chunks.count == 2)
+        #expect(chunks[0].text == paragraph)
+        #expect(chunks[1].text.hasPrefix("Line 0 of the second"))
+    }
+
+    @Test func chunksNeverStartInsideAWord() throws {
+        let text = String(repeating: "internationalization unbelievably ", count: 80)
+        let tokenizer = try #require(Self.tokenizer)
+        for chunk in try chunker(30, 7).chunks(of: text) {
+            #expect(!tokenizer.isContinuation(chunk.tokenIDs[0]))
+        }
+    }
+
+    @Test func theSameTextGivesTheSameChunks() throws {
+        let text = (0..<200).map { "word\($0 % 37)" }.joined(separator: " ")
+        #expect(try chunker(50, 10).chunks(of: text) == chunker(50, 10).chunks(of: text))
+    }
+}

@@ -1,0 +1,73 @@
+import Pipeline
+import TestSupport
+import Testing
+
+@Suite struct PipelineDefinitionTests {
+    func load(_ json: String) throws -> PipelineDefinition {
+        let directory = try TemporaryDirectory()
+        return try PipelineDefinition.load(path: directory.write("pipelines/p.json", json))
+    }
+
+    func error(_ json: String) -> DefinitionError? {
+        #expect(throws: DefinitionError.self) { try load(json) }
+    }
+
+    @Test func fieldsAndDefaultsAndRelativePaths() throws {
+        let directory = try TemporaryDirectory()
+        let path = try directory.write(
+            "pipelines/p.json",
+            """
+            {"store": "../var/s.sqlite", "sources": [{"path": "../docs", "exclude": ["**/drafts/**"]},
+             {"path": "/abs/t.jsonl", "id_field": "uid", "metadata_fields": ["lang"]}],
+             "chunking": {"max_tokens": 100, "overlap_tokens": 10}, "batching": {"max_tokens": 4096},
+             "concurrency": {"infer_requests": 3}, "timeouts": {"inference_seconds": 5}, "prune": true}
+            """)
+        let definition = try PipelineDefinition.load(path: path)
+        #expect(definition.store == directory.url.appendingPathComponent("var/s.sqlite").path)
+        #expect(definition.sources[0].path == directory.url.appendingPathComponent("docs").path)
+        #expect(definition.sources[0].format == .files)
+        #expect(definition.sources[0].exclude.map(\.pattern) == ["**/drafts/**"])
+        #expect(definition.sources[0].include.map(\.pattern) == ["**/*.txt", "**/*.md"])
+        #expect(definition.sources[1].format == .jsonl)
+        #expect(definition.sources[1].idField == "uid")
+        #expect(definition.sources[1].metadataFields == ["lang"])
+        #expect(definition.chunkTokens == 100)
+        #expect(definition.overlapTokens == 10)
+        #expect(definition.batchTokens == 4096)
+        #expect(definition.inferRequests == 3)
+        #expect(definition.inferenceTimeoutSeconds == 5)
+        #expect(definition.prune)
+        #expect(definition.maxDocumentBytes == 10_000_000)
+    }
+
+    @Test func unknownFieldsAreNamedWithTheirPath() {
+        #expect(error(#"{"store": "s", "sources": [{"path": "d"}], "chunk": {}}"#)?.field == "chunk")
+        let nested = error(#"{"store": "s", "sources": [{"path": "d"}], "chunking": {"overlap": 3}}"#)
+        #expect(nested?.field == "chunking.overlap")
+        #expect(nested?.description.contains("is not a known field (known here: max_tokens, overlap_tokens)") == true)
+        #expect(error(#"{"store": "s", "sources": [{"path": "d", "includes": []}]}"#)?.field == "sources[0].includes")
+    }
+
+    @Test func invalidValuesAreNamed() {
+        #expect(error(#"{"sources": [{"path": "d"}]}"#)?.field == "store")
+        #expect(error(#"{"store": "s", "sources": []}"#)?.field == "sources")
+        #expect(error(#"{"store": 3, "sources": [{"path": "d"}]}"#)?.message == "must be a string, not a number")
+        #expect(error(#"{"store": "s", "sources": [{"path": "d"}], "precision": "fp8"}"#)?.field == "precision")
+        #expect(
+            error(#"{"store": "s", "sources": [{"path": "d"}], "batching": {"max_tokens": 0}}"#)?.field
+                == "batching.max_tokens")
+        #expect(
+            error(#"{"store": "s", "sources": [{"path": "d"}], "chunking": {"max_tokens": 16, "overlap_tokens": 16}}"#)?
+                .field == "chunking.overlap_tokens")
+        #expect(error(#"{"store": "s", "sources": [{"path": "d", "include": [1]}]}"#)?.field == "sources[0].include[0]")
+        #expect(error("{not json")?.message.hasPrefix("invalid JSON") == true)
+    }
+
+    @Test func theShippedDefinitionsLoad() throws {
+        for name in ["sample", "nightly"] {
+            let definition = try PipelineDefinition.load(
+                path: ProjectPaths.root.appendingPathComponent("pipelines/\(name).json").path)
+            #expect(!definition.sources.isEmpty)
+        }
+    }
+}

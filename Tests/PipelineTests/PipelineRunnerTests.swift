@@ -1,0 +1,217 @@
+import Foundation
+import Store
+import Synchronization
+import TestSupport
+import Testing
+import TextIO
+import Tokenizer
+
+@testable import Pipeline
+
+/// A stand-in for the model: vectors derived from the token ids; waits at a gate; fails on demand.
+final class StubEngine: EmbeddingEngine {
+    let dimension = 8
+    let gate = Gate()
+    let calls = Atomic<Int>(0)
+    let failing: @Sendable ([Int32], Int) -> Bool
+
+    /// - Parameter failing: given a chunk's ids and the call number, whether the batch holding it fails.
+    init(failing: @escaping @Sendable ([Int32], Int) -> Bool = { _, _ in false }) {
+        self.failing = failing
+    }
+
+    func embed(_ encodings: [Encoding]) async throws -> [[Float]] {
+        await gate.wait()
+        let call = calls.add(1, ordering: .relaxed).newValue
+        if encodings.contains(where: { failing($0.ids, call) }) {
+            throw EmbeddingFailure(message: "stub failure on call \(call)")
+        }
+        return encodings.map { encoding in
+            var generator = SplitMix64(
+                seed: encoding.ids.reduce(UInt64(17)) { $0 &* 31 &+ UInt64(bitPattern: Int64($1)) })
+            return generator.unitVector(dimension)
+        }
+    }
+}
+
+/// Opens once; everyone waiting (and every later caller) goes through.
+final class Gate: Sendable {
+    private let state = Mutex<(open: Bool, waiting: [CheckedContinuation<Void, Never>])>((true, []))
+
+    func close() { state.withLock { $0.open = false } }
+
+    func open() {
+        let waiting = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            state.open = true
+            defer { state.waiting = [] }
+            return state.waiting
+        }
+        for continuation in waiting { continuation.resume() }
+    }
+
+    func wait() async {
+        await withCheckedContinuation { continuation in
+            let ready = state.withLock { state -> Bool in
+                if state.open { return true }
+                state.waiting.append(continuation)
+                return false
+            }
+            if ready { continuation.resume() }
+        }
+    }
+}
+
+@Suite struct PipelineRunnerTests {
+    static let model = ModelIdentity(
+        modelID: "stub", dimension: 8, pooling: "mean", normalized: true,
+        weightsSHA256: String(repeating: "5", count: 64))
+
+    func tokenizer() throws -> BertTokenizer { try BertTokenizer(directory: ProjectPaths.model().path) }
+
+    func corpus(_ directory: TemporaryDirectory, documents: Int, words: Int = 12) throws -> String {
+        for index in 0..<documents {
+            let text = (0..<words).map { "word\(($0 * 7 + index) % 50)" }.joined(separator: " ")
+            try directory.write("corpus/doc\(String(format: "%04d", index)).txt", "Document \(index). " + text)
+        }
+        return directory.file("corpus")
+    }
+
+    @Test func theReaderStopsWhenTheChannelsAreFull() async throws {
+        let directory = try TemporaryDirectory()
+        var definition = PipelineDefinition(
+            store: directory.file("s.sqlite"),
+            sources: [PipelineDefinition.Source(path: try corpus(directory, documents: 400))])
+        definition.documentQueue = 2
+        definition.chunkQueue = 4
+        definition.resultQueue = 2
+        definition.batchRows = 2
+        definition.inferRequests = 1
+        let engine = StubEngine()
+        engine.gate.close()
+        let monitor = RunMonitor()
+        let blocked = Atomic<Int>(0)
+        let inFlightWhenBlocked = Mutex<[Int]>([])
+        let runner = PipelineRunner(
+            definition: definition, engine: engine, tokenizer: try tokenizer(), maximumLength: 256, model: Self.model,
+            monitor: monitor,
+            onReaderSuspended: {
+                inFlightWhenBlocked.withLock { $0.append(monitor.snapshot.documentsInFlight) }
+                // The first time the reader has to wait, let the embedder go.
+                if blocked.add(1, ordering: .relaxed).newValue == 1 { engine.gate.open() }
+            })
+        let report = try await runner.run()
+        #expect(report.outcome == .completed)
+        #expect(report.counters.documentsIndexed == 400)
+        // The reader was held back, and never ran further ahead than the channels allow.
+        #expect(blocked.load(ordering: .relaxed) > 0)
+        let bound = definition.documentsInFlightBound
+        #expect(monitor.snapshot.maxDocumentsInFlight <= bound, "bound \(bound)")
+        #expect(bound < 400)
+        #expect(inFlightWhenBlocked.withLock { $0.allSatisfy { $0 <= bound } })
+    }
+
+    @Test func aChunkThatFailsTwiceIsRejectedAndTheRestIsStored() async throws {
+        let directory = try TemporaryDirectory()
+        try directory.write("corpus/good1.txt", "A perfectly ordinary document.")
+        try directory.write("corpus/poison.txt", "This one contains the word zebra, which the stub cannot embed.")
+        try directory.write("corpus/good2.txt", "Another ordinary document.")
+        let tokenizer = try tokenizer()
+        let zebra = try #require(tokenizer.id(for: "zebra"))
+        let engine = StubEngine(failing: { ids, _ in ids.contains(zebra) })
+        var definition = PipelineDefinition(
+            store: directory.file("s.sqlite"), sources: [PipelineDefinition.Source(path: directory.file("corpus"))])
+        definition.batchRows = 8
+        let runner = PipelineRunner(
+            definition: definition, engine: engine, tokenizer: tokenizer, maximumLength: 256, model: Self.model)
+        let report = try await runner.run()
+        #expect(report.outcome == .completed)
+        #expect(report.counters.documentsIndexed == 2)
+        #expect(report.rejects == 1)
+        let store = try Store(path: definition.store, mode: .readOnly)
+        let reject = try #require(try store.rejects().first)
+        #expect(reject.reason == "inference failed")
+        #expect(reject.input.hasSuffix("poison.txt"))
+        #expect(reject.detail?.contains("stub failure") == true)
+        var keys: [String] = []
+        try store.forEachDocumentKey { keys.append($0) }
+        #expect(keys == ["good1.txt", "good2.txt", "poison.txt"])  // poison recorded as rejected
+        #expect(try store.statistics().rejectedDocuments == 1)
+    }
+
+    @Test func aBatchThatFailsOnceIsRetriedAndStored() async throws {
+        let directory = try TemporaryDirectory()
+        let engine = StubEngine(failing: { _, call in call == 1 })
+        let definition = PipelineDefinition(
+            store: directory.file("s.sqlite"),
+            sources: [PipelineDefinition.Source(path: try corpus(directory, documents: 5))])
+        let runner = PipelineRunner(
+            definition: definition, engine: engine, tokenizer: try tokenizer(), maximumLength: 256, model: Self.model)
+        let report = try await runner.run()
+        #expect(report.counters.documentsIndexed == 5)
+        #expect(report.rejects == 0)
+        #expect(engine.calls.load(ordering: .relaxed) == 2)
+    }
+
+    @Test func unchangedDocumentsAreNotEmbeddedAgainAndDeletedOnesArePruned() async throws {
+        let directory = try TemporaryDirectory()
+        let folder = try corpus(directory, documents: 20)
+        var definition = PipelineDefinition(
+            store: directory.file("s.sqlite"), sources: [PipelineDefinition.Source(path: folder)])
+        definition.prune = true
+        func run() async throws -> (RunReport, Int) {
+            let engine = StubEngine()
+            let report = try await PipelineRunner(
+                definition: definition, engine: engine, tokenizer: try tokenizer(), maximumLength: 256,
+                model: Self.model
+            ).run()
+            return (report, engine.calls.load(ordering: .relaxed))
+        }
+        let (first, _) = try await run()
+        #expect(first.counters.documentsIndexed == 20)
+        let (second, calls) = try await run()
+        #expect(second.counters.documentsUnchanged == 20)
+        #expect(second.chunksEmbedded == 0)
+        #expect(calls == 0)
+
+        try directory.write("corpus/doc0003.txt", "Rewritten completely.")
+        try FileManager.default.removeItem(atPath: directory.file("corpus/doc0007.txt"))
+        let (third, _) = try await run()
+        #expect(third.counters.documentsIndexed == 1)
+        #expect(third.counters.documentsUnchanged == 18)
+        #expect(third.counters.documentsPruned == 1)
+        let store = try Store(path: definition.store, mode: .readOnly)
+        #expect(try store.statistics().documents == 19)
+        #expect(try store.keywordSearch("Rewritten", k: 5).map(\.documentKey) == ["doc0003.txt"])
+    }
+
+    @Test func anotherChunkingOfTheSameStoreIsRefused() async throws {
+        let directory = try TemporaryDirectory()
+        var definition = PipelineDefinition(
+            store: directory.file("s.sqlite"),
+            sources: [PipelineDefinition.Source(path: try corpus(directory, documents: 2))])
+        _ = try await PipelineRunner(
+            definition: definition, engine: StubEngine(), tokenizer: try tokenizer(), maximumLength: 256,
+            model: Self.model
+        ).run()
+        definition.chunkTokens = 100
+        let error = await #expect(throws: StoreError.self) {
+            try await PipelineRunner(
+                definition: definition, engine: StubEngine(), tokenizer: try tokenizer(), maximumLength: 256,
+                model: Self.model
+            ).run()
+        }
+        #expect(error?.message.contains("chunks of at most 254, this run uses 100") == true)
+    }
+
+    @Test func twoRunsCannotWriteOneStoreAtOnce() throws {
+        let directory = try TemporaryDirectory()
+        do {
+            let lock = try RunLock(store: directory.file("s.sqlite"))
+            let error = #expect(throws: RunLockError.self) { try RunLock(store: directory.file("s.sqlite")) }
+            #expect(error?.message.contains("another ovindex run is writing to this store (pid \(getpid()))") == true)
+            withExtendedLifetime(lock) {}
+        }
+        // Released with its owner: the next run takes it.
+        _ = try RunLock(store: directory.file("s.sqlite"))
+    }
+}
