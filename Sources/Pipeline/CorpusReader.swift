@@ -161,7 +161,8 @@ public struct CorpusReader: Sendable {
         }
         return .document(
             SourceDocument(
-                key: key, source: source, input: input, contentHash: hash, byteSize: bytes.count,
+                key: key, source: source, input: line.map { "\(input):\($0)" } ?? input, contentHash: hash,
+                byteSize: bytes.count,
                 text: String(decoding: bytes, as: UTF8.self), metadata: metadata))
     }
 
@@ -260,7 +261,7 @@ public struct CorpusReader: Sendable {
         hasher.update(hashed.bytes)
         let key = source.keyPrefix + id
         return Self.validate(
-            bytes: textBytes, key: key, source: source.path, input: "\(source.path):\(line)", line: line,
+            bytes: textBytes, key: key, source: source.path, input: source.path, line: line,
             hash: SHA256.hexString(hasher.finalize()), metadata: metadata)
     }
 

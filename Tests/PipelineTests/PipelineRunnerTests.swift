@@ -13,6 +13,8 @@ final class StubEngine: EmbeddingEngine {
     let dimension = 8
     let gate = Gate()
     let calls = Atomic<Int>(0)
+    /// The number of chunks in each call, in call order.
+    let batchSizes = Mutex<[Int]>([])
     let failing: @Sendable ([Int32], Int) -> Bool
 
     /// - Parameter failing: given a chunk's ids and the call number, whether the batch holding it fails.
@@ -23,6 +25,7 @@ final class StubEngine: EmbeddingEngine {
     func embed(_ encodings: [Encoding]) async throws -> [[Float]] {
         await gate.wait()
         let call = calls.add(1, ordering: .relaxed).newValue
+        batchSizes.withLock { $0.append(encodings.count) }
         if encodings.contains(where: { failing($0.ids, call) }) {
             throw EmbeddingFailure(message: "stub failure on call \(call)")
         }
@@ -141,15 +144,19 @@ final class Gate: Sendable {
     @Test func aBatchThatFailsOnceIsRetriedAndStored() async throws {
         let directory = try TemporaryDirectory()
         let engine = StubEngine(failing: { _, call in call == 1 })
-        let definition = PipelineDefinition(
+        var definition = PipelineDefinition(
             store: directory.file("s.sqlite"),
             sources: [PipelineDefinition.Source(path: try corpus(directory, documents: 5))])
+        definition.inferRequests = 1  // one batch at a time, so the second call is the retry
         let runner = PipelineRunner(
             definition: definition, engine: engine, tokenizer: try tokenizer(), maximumLength: 256, model: Self.model)
         let report = try await runner.run()
         #expect(report.counters.documentsIndexed == 5)
         #expect(report.rejects == 0)
-        #expect(engine.calls.load(ordering: .relaxed) == 2)
+        // The failed batch was tried again whole (not split) and then stored.
+        let sizes = engine.batchSizes.withLock { $0 }
+        #expect(sizes.count >= 2)
+        #expect(sizes[0] == sizes[1])
     }
 
     @Test func unchangedDocumentsAreNotEmbeddedAgainAndDeletedOnesArePruned() async throws {

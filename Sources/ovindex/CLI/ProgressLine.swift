@@ -24,15 +24,14 @@ final class ProgressLine: @unchecked Sendable {
         timer.setEventHandler { [weak self] in self?.draw() }
     }
 
+    /// Starts the timer. (Always: libdispatch traps when a never-resumed source is released.)
     func start() {
-        if enabled { timer.resume() }
+        timer.resume()
     }
 
     func stop() {
-        if enabled {
-            timer.cancel()
-            if interactive { clear() }
-        }
+        timer.cancel()
+        if enabled && interactive { clear() }
     }
 
     /// A message between progress updates.
@@ -47,6 +46,7 @@ final class ProgressLine: @unchecked Sendable {
     }
 
     private func draw() {
+        guard enabled else { return }
         let line = Self.describe(monitor.snapshot, elapsed: (ContinuousClock.now - started).seconds)
         if interactive {
             let padding = max(0, lastLength.withLock { $0 } - line.count)

@@ -1,0 +1,170 @@
+import Foundation
+import SQLite
+import Store
+import TestSupport
+import Testing
+
+/// Runs that are killed or interrupted, then started again, end with the store an uninterrupted run makes.
+@Suite(.serialized) struct RunResilienceTests {
+    /// Everything that defines a store's contents, for comparison: documents, chunks and vectors.
+    struct Contents {
+        var documents: [String: String] = [:]  // key -> content hash
+        var chunks: [String: (text: String, start: Int, end: Int, vector: [Float])] = [:]
+
+        init(_ path: String) throws {
+            let store = try Store(path: path, mode: .readOnly)
+            let documents = try store.connection.prepare(
+                "SELECT key, content_hash FROM documents WHERE state = 'indexed'")
+            while try documents.step() { self.documents[documents.text(at: 0) ?? ""] = documents.text(at: 1) ?? "" }
+            let chunks = try store.connection.prepare(
+                "SELECT c.key, c.text, c.char_start, c.char_end, v.embedding FROM chunks c JOIN vectors v ON v.chunk_id = c.id"
+            )
+            while try chunks.step() {
+                self.chunks[chunks.text(at: 0) ?? ""] = (
+                    chunks.text(at: 1) ?? "", chunks.int(at: 2), chunks.int(at: 3), chunks.floats(at: 4)
+                )
+            }
+        }
+
+        /// The largest difference between two stores' vectors, or nil when documents or chunks differ.
+        func vectorDifference(from other: Contents) -> Float? {
+            guard documents == other.documents, Set(chunks.keys) == Set(other.chunks.keys) else { return nil }
+            var largest: Float = 0
+            for (key, chunk) in chunks {
+                guard let twin = other.chunks[key], twin.text == chunk.text, twin.start == chunk.start,
+                    twin.end == chunk.end, twin.vector.count == chunk.vector.count
+                else { return nil }
+                for (a, b) in zip(chunk.vector, twin.vector) { largest = max(largest, abs(a - b)) }
+            }
+            return largest
+        }
+    }
+
+    static func arguments(_ corpus: String, _ store: String) -> [String] {
+        ["run", "--source", corpus, "--store", store, "--precision", "f32", "--quiet", "--json"]
+    }
+
+    func start(_ arguments: [String]) throws -> Process {
+        let process = Process()
+        process.executableURL = ProjectPaths.executable
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    /// Waits until the store exists and holds at least `count` committed documents.
+    func waitForCommits(_ store: String, atLeast count: Int, process: Process) throws {
+        while process.isRunning {
+            if FileManager.default.fileExists(atPath: store),
+                let opened = try? Store(path: store, mode: .readOnly),
+                let committed = try? opened.statistics().documents, committed >= count
+            {
+                return
+            }
+            usleep(20_000)
+        }
+    }
+
+    @Test func aRunKilledAtRandomMomentsAndRestartedEndsWithTheSameStore() throws {
+        let directory = try TemporaryDirectory()
+        let corpus = try GeneratedCorpus.write(
+            to: directory.url.appendingPathComponent("corpus"), documents: 90, words: 350
+        ).path
+        let reference = directory.file("reference.sqlite")
+        let clock = ContinuousClock()
+        let started = clock.now
+        let uninterrupted = try runOvindex(Self.arguments(corpus, reference))
+        #expect(uninterrupted.status == 0, "\(uninterrupted.stderr)")
+        let duration =
+            Double((clock.now - started).components.seconds) + Double((clock.now - started).components.attoseconds)
+            / 1e18
+
+        let crashed = directory.file("crashed.sqlite")
+        var generator = SystemRandomNumberGenerator()
+        var kills: [String] = []
+        for _ in 0..<3 {
+            let process = try start(Self.arguments(corpus, crashed))
+            let delay = Double.random(in: 0.2...0.8, using: &generator) * duration
+            usleep(UInt32(delay * 1_000_000))
+            let committed = (try? Store(path: crashed, mode: .readOnly).statistics().documents) ?? 0
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            kills.append("after \(String(format: "%.2f", delay)) s with \(committed) documents committed")
+        }
+        let finish = try runOvindex(Self.arguments(corpus, crashed))
+        #expect(finish.status == 0, "\(finish.stderr)")
+
+        let expected = try Contents(reference)
+        let actual = try Contents(crashed)
+        #expect(expected.documents.count == 90)
+        let difference = actual.vectorDifference(from: expected)
+        #expect(difference != nil, "documents or chunks differ; kills: \(kills)")
+        // Same chunks; vectors equal up to float rounding (batches were composed differently).
+        #expect((difference ?? 1) < 1e-4, "largest vector difference \(difference ?? -1); kills: \(kills)")
+        // No duplicates: one vector, one code and one text-index row per chunk.
+        let store = try Store(path: crashed, mode: .readOnly)
+        #expect(try store.connection.scalarInt("SELECT count(*) FROM chunks") == Int64(expected.chunks.count))
+        #expect(try store.connection.scalarInt("SELECT count(*) FROM vector_codes") == Int64(expected.chunks.count))
+        #expect(try store.connection.scalarInt("SELECT count(*) FROM chunks_fts") == Int64(expected.chunks.count))
+        // The killed runs are recorded as interrupted, not left "running".
+        #expect(try store.connection.scalarInt("SELECT count(*) FROM runs WHERE status = 'running'") == 0)
+    }
+
+    @Test func sigintCommitsWhatIsInFlightAndTheNextRunResumes() throws {
+        let directory = try TemporaryDirectory()
+        let corpus = try GeneratedCorpus.write(
+            to: directory.url.appendingPathComponent("corpus"), documents: 80, words: 300
+        ).path
+        let store = directory.file("s.sqlite")
+        // Small channels, so that most documents are still unread when the signal comes.
+        let definition = try directory.write(
+            "p.json",
+            #"{"store": "s.sqlite", "sources": [{"path": "corpus"}], "concurrency": {"document_queue": 2, "chunk_queue": 8}}"#
+        )
+        let process = Process()
+        process.executableURL = ProjectPaths.executable
+        process.arguments = ["run", definition]
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        try waitForCommits(store, atLeast: 1, process: process)
+        kill(process.processIdentifier, SIGINT)
+        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 130, "\(message)")
+        #expect(message.contains("run the same command again to resume"))
+        let opened = try Store(path: store, mode: .readOnly)
+        #expect(try opened.lastRun()?.status == .interrupted)
+        let committed = try opened.statistics().documents
+        #expect(committed < 80)
+
+        let resumed = try runOvindex(["run", definition, "--json", "--quiet"])
+        #expect(resumed.status == 0)
+        #expect(resumed.stdout.contains("\"documents_unchanged\":\(committed)"))
+        #expect(try opened.statistics().documents == 80)
+    }
+
+    @Test func aSecondSignalStopsAtOnceAndLeavesTheStoreConsistent() throws {
+        let directory = try TemporaryDirectory()
+        let corpus = try GeneratedCorpus.write(
+            to: directory.url.appendingPathComponent("corpus"), documents: 200, words: 300
+        ).path
+        let store = directory.file("s.sqlite")
+        let process = try start(["run", "--source", corpus, "--store", store, "--quiet"])
+        try waitForCommits(store, atLeast: 1, process: process)
+        kill(process.processIdentifier, SIGTERM)
+        usleep(50_000)
+        kill(process.processIdentifier, SIGTERM)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 143)
+        let opened = try Store(path: store, mode: .readOnly)
+        let torn = try opened.connection.scalarInt(
+            "SELECT count(*) FROM documents d WHERE d.chunk_count != (SELECT count(*) FROM chunks c WHERE c.document_id = d.id)"
+        )
+        #expect(torn == 0)
+        #expect(try opened.statistics().documents < 200)
+    }
+}
