@@ -2,7 +2,7 @@
 SWIFT ?= swift
 PYTHON := .deps/venv/bin/python
 
-.PHONY: all setup build release test test-swift test-python demo dev-tools golden bench-tokenizer bench-embed bench-store \
+.PHONY: all setup build release test test-swift test-python demo dev-tools golden bench-tokenizer bench-embed bench-store bench-pipeline \
 	compare-tokenizer clean distclean
 
 all: build
@@ -54,6 +54,10 @@ bench-tokenizer: dev-tools release
 ## bench-store: vector store top-10 latency, memory and recall at 10k, 100k and 1M chunks
 bench-store: release
 	$(PYTHON) scripts/bench_store.py
+
+## bench-pipeline: indexing throughput vs raw inference, length grouping, nightly, memory (long: ~1 hour)
+bench-pipeline: release
+	$(PYTHON) scripts/bench_pipeline.py
 
 ## bench-embed: ovindex embed texts/s, short and long texts, bf16 and f32
 bench-embed: release

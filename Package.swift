@@ -53,7 +53,8 @@ let package = Package(
 
         // Benchmarks (release builds; see scripts/bench_*.sh).
         .executableTarget(
-            name: "ovindex-bench", dependencies: ["Tokenizer", "Store", "TestSupport", "TextIO"],
+            name: "ovindex-bench",
+            dependencies: ["Tokenizer", "Store", "TestSupport", "TextIO", "Pipeline", "Embedding", "OpenVINO"],
             swiftSettings: swiftSettings),
 
         // Tests.

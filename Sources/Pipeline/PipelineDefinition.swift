@@ -56,6 +56,8 @@ public struct PipelineDefinition: Sendable, Equatable {
     /// Token budget of one inference batch, padding included.
     public var batchTokens: Int = 8_192
     public var batchRows: Int = 256
+    /// Group chunks of similar length into a batch (less padding); false batches them in arrival order.
+    public var groupByLength: Bool = true
     public var inferRequests: Int = 2
     public var threads: Int?
     /// Capacities of the bounded channels between stages (documents, chunks, results).
@@ -136,6 +138,7 @@ public struct PipelineDefinition: Sendable, Equatable {
         if let batching = try root.object("batching") {
             definition.batchTokens = try batching.integer("max_tokens", in: 16...1_000_000) ?? definition.batchTokens
             definition.batchRows = try batching.integer("max_rows", in: 1...4096) ?? definition.batchRows
+            definition.groupByLength = try batching.bool("group_by_length") ?? definition.groupByLength
             try batching.rejectUnknown()
         }
         if let concurrency = try root.object("concurrency") {

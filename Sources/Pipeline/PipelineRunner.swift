@@ -228,15 +228,24 @@ public final class PipelineRunner: Sendable {
             while let first = try await chunks.receive() {
                 var pool = [first]
                 while pool.count < window, let more = chunks.tryReceive() { pool.append(more) }
-                for indices in batcher.batches(lengths: pool.map(\.encoding.count)) {
+                let lengths = pool.map(\.encoding.count)
+                let batches =
+                    definition.groupByLength
+                    ? batcher.batches(lengths: lengths)
+                    : stride(from: 0, to: pool.count, by: definition.batchRows).map {
+                        Array($0..<min($0 + definition.batchRows, pool.count))
+                    }
+                for indices in batches {
                     if running >= definition.inferRequests {
                         try await group.next()
                         running -= 1
                     }
                     let batch = indices.map { pool[$0] }
+                    let computed = batch.count * (batch.map(\.encoding.count).max() ?? 0)
                     group.addTask {
                         let outcome = try await Self.embed(batch, engine: engine, retry: true)
                         monitor.update { snapshot in
+                            snapshot.tokensComputed += computed
                             for (job, result) in outcome {
                                 if case .success = result {
                                     snapshot.chunksEmbedded += 1

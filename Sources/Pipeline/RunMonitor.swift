@@ -13,6 +13,8 @@ public final class RunMonitor: Sendable {
         public var documentsPruned = 0
         public var chunksEmbedded = 0
         public var tokensEmbedded = 0
+        /// Positions the model computed, padding included (rows × longest sequence, summed over batches).
+        public var tokensComputed = 0
         /// Documents read but not yet committed (the pipeline's bounded in-flight set).
         public var documentsInFlight = 0
         public var maxDocumentsInFlight = 0

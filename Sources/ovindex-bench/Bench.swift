@@ -11,7 +11,7 @@ import Tokenizer
 /// Prints one JSON line per run so scripts can take medians and compare with other tools in the same run.
 @main
 struct Bench {
-    static func main() throws {
+    static func main() async throws {
         let arguments = Array(CommandLine.arguments.dropFirst())
         guard let command = arguments.first else {
             FileHandle.standardError.write(Data("usage: ovindex-bench tokenize|store-fill|store-query ...\n".utf8))
@@ -24,6 +24,15 @@ struct Bench {
             try StoreBench.fill(Array(arguments.dropFirst()))
         case "store-query":
             try StoreBench.query(Array(arguments.dropFirst()))
+        case "pipeline":
+            try await PipelineBench.run(Array(arguments.dropFirst()))
+        case "corpus":
+            // ovindex-bench corpus FOLDER MEGABYTES: generated prose, documents of about 800 words.
+            guard arguments.count == 3, let megabytes = Int(arguments[2]) else {
+                throw BenchError("corpus FOLDER MEGABYTES")
+            }
+            let documents = megabytes * 1_000_000 / 5_000
+            try GeneratedCorpus.write(to: URL(fileURLWithPath: arguments[1]), documents: documents, words: 800)
         default:
             FileHandle.standardError.write(Data("unknown benchmark \(command)\n".utf8))
             exit(64)
