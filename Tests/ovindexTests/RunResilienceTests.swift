@@ -118,10 +118,16 @@ import Testing
             to: directory.url.appendingPathComponent("corpus"), documents: 80, words: 300
         ).path
         let store = directory.file("s.sqlite")
-        // Small channels, so that most documents are still unread when the signal comes.
+        // Small channels, batches and commits bound the documents in flight to about ten, so that most
+        // documents are still unread when the signal comes however fast or slow the machine is.
         let definition = try directory.write(
             "p.json",
-            #"{"store": "s.sqlite", "sources": [{"path": "corpus"}], "concurrency": {"document_queue": 2, "chunk_queue": 8}}"#
+            #"""
+            {"store": "s.sqlite", "sources": [{"path": "corpus"}],
+             "batching": {"max_rows": 4},
+             "commit": {"max_documents": 1},
+             "concurrency": {"document_queue": 1, "chunk_queue": 2, "result_queue": 1, "infer_requests": 1}}
+            """#
         )
         let process = Process()
         process.executableURL = ProjectPaths.executable
