@@ -56,21 +56,26 @@ extension Store {
         try runs(id: nil).first
     }
 
+    /// The most recent runs, newest first.
+    public func recentRuns(limit: Int) throws(StoreError) -> [RunRecord] {
+        try runs(id: nil, limit: limit)
+    }
+
     public func run(_ id: Int64) throws(StoreError) -> RunRecord? {
         try runs(id: id).first
     }
 
     /// The run `id`, or the latest run when nil.
-    private func runs(id: Int64?) throws(StoreError) -> [RunRecord] {
+    private func runs(id: Int64?, limit: Int = 1) throws(StoreError) -> [RunRecord] {
         try perform("reading runs") {
             let statement = try connection.prepare(
                 """
                 SELECT id, started_at, updated_at, finished_at, status, settings, documents_seen, documents_indexed,
                     documents_unchanged, documents_rejected, documents_pruned, chunks_written, tokens_embedded,
                     progress, error
-                FROM runs WHERE ?1 IS NULL OR id = ?1 ORDER BY id DESC LIMIT 1
+                FROM runs WHERE ?1 IS NULL OR id = ?1 ORDER BY id DESC LIMIT ?2
                 """)
-            try statement.bind([id])
+            try statement.bind([id, limit])
             var records: [RunRecord] = []
             while try statement.step() {
                 var counters = RunCounters()

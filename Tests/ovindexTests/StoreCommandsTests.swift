@@ -85,12 +85,15 @@ import TextIO
         #expect(result.stdout.contains("status     NOT READY"))
     }
 
-    @Test func statusOfTheDefaultModelAloneIsReadyAndCheckRunsIt() throws {
-        let result = try runOvindex(["status", "--check"])
+    @Test func statusOfTheDefaultModelAloneIsReadyAndRunsIt() throws {
+        let result = try runOvindex(["status"])
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         #expect(result.stdout.contains("weights    sha256 matches the manifest"))
         #expect(result.stdout.contains("inference  loaded and embedded a sentence"))
         #expect(result.stdout.contains("status     ready"))
+        let quick = try runOvindex(["status", "--no-load"])
+        #expect(quick.status == 0)
+        #expect(!quick.stdout.contains("inference"))
         let missing = try runOvindex(["status", "--model", "/nonexistent/model", "--store", "/nonexistent/s.sqlite"])
         #expect(missing.status == 1)
         #expect(missing.stdout.contains("model      NOT READY"))

@@ -8,20 +8,20 @@ struct StatusCommand: Command {
     static let name = "status"
     static let summary = "Tell whether the model and store are ready, and how the last run ended"
     static let help = """
-        Usage: ovindex status [--store STORE] [--model DIR|NAME] [--check]
+        Usage: ovindex status [STORE] [--model DIR|NAME] [--no-load]
 
         Reports, without guessing:
-          model   found, its manifest and files present (with --check: weights match the manifest's sha256,
-                  and the model loads and embeds a sentence)
+          model   found, its manifest and files present, its weights match the manifest's sha256, and it
+                  loads and embeds a sentence (--no-load skips the last two, for a quick look)
           store   opens, its schema, what it holds, and whether its vectors come from this model
-          run     the last run's outcome and counts (a run still marked running whose process is gone was
+          runs    the last runs' outcomes and counts (a run still marked running whose process is gone was
                   killed: running it again resumes it)
         Exit status 0 when everything asked about is ready, 1 when something is not (the report says what).
 
         Options:
           --store STORE          the store to check
           --model DIR|NAME       the model (default: all-MiniLM-L6-v2)
-          --check                also verify the weights and run one inference
+          --no-load              do not verify the weights or run an inference
         """
 
     var store: String?
@@ -31,7 +31,8 @@ struct StatusCommand: Command {
     init(parsing arguments: inout Arguments) throws(UsageError) {
         store = try arguments.option("--store")
         model = try arguments.option("--model")
-        check = arguments.flag("--check")
+        check = !arguments.flag("--no-load")
+        _ = arguments.flag("--check")  // the default; accepted for scripts written against older versions
         if store == nil {
             store = try arguments.positionals(max: 1).first
         } else {

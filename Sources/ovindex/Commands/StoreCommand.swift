@@ -53,13 +53,17 @@ struct StoreCommand: Command {
 struct StoreReport {
     let statistics: StoreStatistics
     let model: ModelIdentity?
-    let lastRun: RunRecord?
+    let runs: [RunRecord]
+    let recentRejects: [RejectInput]
     let path: String
+
+    var lastRun: RunRecord? { runs.first }
 
     init(_ store: Store) throws {
         statistics = try store.statistics()
         model = try store.modelIdentity()
-        lastRun = try store.lastRun()
+        runs = try store.recentRuns(limit: 3)
+        recentRejects = try store.rejects(limit: 5)
         path = store.path
     }
 
@@ -73,7 +77,18 @@ struct StoreReport {
             "rejects    \(statistics.rejects)",
             "size       \(Format.bytes(statistics.fileBytes))",
         ]
-        lines.append("last run   " + (lastRun.map(Self.describe) ?? "none"))
+        if runs.isEmpty { lines.append("runs       none") }
+        for (index, run) in runs.enumerated() {
+            lines.append((index == 0 ? "last run   " : "earlier    ") + Self.describe(run))
+        }
+        for reject in recentRejects {
+            var text = "reject     \(reject.input)"
+            if let line = reject.line { text += ":\(line)" }
+            text += ": \(reject.reason)"
+            if let limit = reject.limit { text += " (limit \(limit))" }
+            if let detail = reject.detail { text += ": \(detail)" }
+            lines.append(text)
+        }
         return lines
     }
 
