@@ -96,9 +96,9 @@ def throughput(args) -> None:
           f"{m['tokens_per_s']:.0f} |")
     print(f"| raw inference, same chunks | {m['raw_seconds']:.1f} | {m['raw_chunks'] / m['raw_seconds']:.1f} | "
           f"{m['raw_tokens_per_s']:.0f} |")
-    print(f"\nend to end / raw: {m['end_to_end_vs_raw'] * 100:.1f}% (per run: "
-          f"{', '.join(f'{r['end_to_end_vs_raw'] * 100:.1f}%' for r in runs)}); padding {m['padding_fraction'] * 100:.1f}%; "
-          f"peak RSS {m['peak_rss_mb']:.0f} MB")
+    per_run = ", ".join("%.1f%%" % (r["end_to_end_vs_raw"] * 100) for r in runs)
+    print(f"\nend to end / raw: {m['end_to_end_vs_raw'] * 100:.1f}% (per run: {per_run}); "
+          f"padding {m['padding_fraction'] * 100:.1f}%; peak RSS {m['peak_rss_mb']:.0f} MB")
     (WORK / "throughput-full-seconds.txt").write_text(str(m["seconds"]))
 
 

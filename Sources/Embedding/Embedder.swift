@@ -15,15 +15,20 @@ public final class Embedder: Sendable {
         /// The longest one batch may take before it is cancelled.
         public var timeout: Duration
         public var threads: Int?
+        /// Batches are padded to a multiple of this many tokens. OpenVINO compiles (and caches) work for each
+        /// new input shape: a handful of lengths instead of every length from 1 to 256 saves that time and
+        /// keeps the cache, and memory, from growing over a long run.
+        public var lengthMultiple: Int
 
         public init(
             precision: CompileOptions.Precision? = nil, requests: Int = 2, timeout: Duration = .seconds(30),
-            threads: Int? = nil
+            threads: Int? = nil, lengthMultiple: Int = 16
         ) {
             self.precision = precision
             self.requests = requests
             self.timeout = timeout
             self.threads = threads
+            self.lengthMultiple = max(1, lengthMultiple)
         }
     }
 
@@ -87,7 +92,8 @@ public final class Embedder: Sendable {
     /// - Throws: `OpenVINOError` (with kind `.timedOut` past the timeout), `CancellationError`.
     public func embed(_ encodings: [Encoding]) async throws -> [[Float]] {
         guard !encodings.isEmpty else { return [] }
-        let batch = BatchEncoding(encodings, padID: tokenizer.paddingID)
+        let batch = BatchEncoding(
+            encodings, padID: tokenizer.paddingID, lengthMultiple: options.lengthMultiple, maximumLength: maximumLength)
         let dimension = self.dimension
         let timeout = options.timeout
         return try await pool.withRequest { request in

@@ -6,11 +6,14 @@
 public struct TokenBatcher: Sendable {
     public var budget: Int
     public var maximumRows: Int
+    /// Lengths are counted rounded up to this multiple, as the embedder pads them.
+    public var lengthMultiple: Int
 
-    public init(budget: Int, maximumRows: Int = 256) {
-        precondition(budget > 0 && maximumRows > 0)
+    public init(budget: Int, maximumRows: Int = 256, lengthMultiple: Int = 1) {
+        precondition(budget > 0 && maximumRows > 0 && lengthMultiple > 0)
         self.budget = budget
         self.maximumRows = maximumRows
+        self.lengthMultiple = lengthMultiple
     }
 
     /// Indices into `lengths`, grouped into batches (each batch sorted longest first).
@@ -20,7 +23,7 @@ public struct TokenBatcher: Sendable {
         var current: [Int] = []
         var longest = 0
         for index in order {
-            let length = lengths[index]
+            let length = (lengths[index] + lengthMultiple - 1) / lengthMultiple * lengthMultiple
             let widest = max(longest, length)
             if !current.isEmpty && (widest * (current.count + 1) > budget || current.count >= maximumRows) {
                 batches.append(current)

@@ -50,7 +50,7 @@ public struct CorpusReader: Sendable {
     public func read(
         shouldStop: @Sendable () -> Bool = { false }, _ body: (ReadItem) async throws -> Void
     ) async throws {
-        var seen: [String: String] = [:]
+        var seen = Set<Int>()
         for source in sources {
             if shouldStop() { return }
             switch source.format {
@@ -60,9 +60,8 @@ public struct CorpusReader: Sendable {
                     try await body(.rejected(RejectInput(input: source.path, reason: "source does not exist")))
                     continue
                 }
-                var files: [(String, String)] = []
-                forEachFile(source) { files.append(($0, $1)) }
-                for (relative, path) in files {
+                var walker = FileWalker(source)
+                while let (relative, path) = walker.next() {
                     if shouldStop() { return }
                     let key = source.keyPrefix + relative
                     var item = readFile(path: path, key: key)
@@ -77,34 +76,10 @@ public struct CorpusReader: Sendable {
 
     // MARK: - Files
 
-    /// Walks `source` in sorted order, calling `body(relativePath, absolutePath)` for each matching file.
+    /// Calls `body(relativePath, absolutePath)` for each matching file of `source`, in walking order.
     func forEachFile(_ source: PipelineDefinition.Source, _ body: (String, String) -> Void) {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: source.path, isDirectory: &isDirectory) else { return }
-        guard isDirectory.boolValue else {
-            body(URL(fileURLWithPath: source.path).lastPathComponent, source.path)
-            return
-        }
-        func walk(_ folder: String, _ relative: String) {
-            guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
-            for name in names.sorted() where !name.hasPrefix(".") {
-                let path = folder + "/" + name
-                let relativePath = relative.isEmpty ? name : relative + "/" + name
-                var entryIsDirectory: ObjCBool = false
-                guard FileManager.default.fileExists(atPath: path, isDirectory: &entryIsDirectory) else { continue }
-                if entryIsDirectory.boolValue {
-                    // Symbolic links to folders are not followed: they could loop.
-                    let attributes = try? FileManager.default.attributesOfItem(atPath: path)
-                    if attributes?[.type] as? FileAttributeType == .typeSymbolicLink { continue }
-                    walk(path, relativePath)
-                } else if source.include.contains(where: { $0.matches(relativePath) })
-                    && !source.exclude.contains(where: { $0.matches(relativePath) })
-                {
-                    body(relativePath, path)
-                }
-            }
-        }
-        walk(source.path, "")
+        var walker = FileWalker(source)
+        while let (relative, path) = walker.next() { body(relative, path) }
     }
 
     func readFile(path: String, key: String) -> ReadItem {
@@ -166,21 +141,22 @@ public struct CorpusReader: Sendable {
                 text: String(decoding: bytes, as: UTF8.self), metadata: metadata))
     }
 
-    static func checkDuplicate(_ document: SourceDocument, _ seen: inout [String: String]) -> ReadItem {
-        if let first = seen[document.key] {
+    /// Rejects a key read before in this run. Keys are remembered by hash: a few bytes per document however
+    /// long the keys, so memory stays small on corpora of millions of documents.
+    static func checkDuplicate(_ document: SourceDocument, _ seen: inout Set<Int>) -> ReadItem {
+        guard seen.insert(document.key.hashValue).inserted else {
             return .rejected(
                 RejectInput(
                     input: document.input, reason: "duplicate document id",
-                    detail: "\(document.key) was first read from \(first)"))
+                    detail: "\(document.key) was already read in this run"))
         }
-        seen[document.key] = document.input
         return .document(document)
     }
 
     // MARK: - JSON Lines
 
     private func readJSONLines(
-        _ source: PipelineDefinition.Source, seen: inout [String: String], shouldStop: @Sendable () -> Bool,
+        _ source: PipelineDefinition.Source, seen: inout Set<Int>, shouldStop: @Sendable () -> Bool,
         _ body: (ReadItem) async throws -> Void
     ) async throws {
         let reader: LineReader
@@ -272,5 +248,64 @@ public struct CorpusReader: Sendable {
     static func modificationTime(_ path: String) -> Double {
         ((try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date)?
             .timeIntervalSince1970 ?? 0
+    }
+}
+
+/// Walks a source folder depth first in sorted order, one directory listing at a time (never the whole tree),
+/// skipping hidden entries and symbolic links to folders, yielding files that match the source's globs.
+struct FileWalker {
+    private struct Level {
+        var folder: String
+        var relative: String
+        var names: [String]
+        var index = 0
+    }
+
+    private let source: PipelineDefinition.Source
+    private var stack: [Level] = []
+    private var single: String?
+
+    init(_ source: PipelineDefinition.Source) {
+        self.source = source
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: source.path, isDirectory: &isDirectory) else { return }
+        if isDirectory.boolValue {
+            stack = [Self.level(source.path, "")]
+        } else {
+            single = source.path
+        }
+    }
+
+    private static func level(_ folder: String, _ relative: String) -> Level {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        return Level(folder: folder, relative: relative, names: names.filter { !$0.hasPrefix(".") }.sorted())
+    }
+
+    mutating func next() -> (String, String)? {
+        if let file = single {
+            single = nil
+            return (URL(fileURLWithPath: file).lastPathComponent, file)
+        }
+        while var top = stack.popLast() {
+            guard top.index < top.names.count else { continue }
+            let name = top.names[top.index]
+            top.index += 1
+            stack.append(top)
+            let path = top.folder + "/" + name
+            let relative = top.relative.isEmpty ? name : top.relative + "/" + name
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { continue }
+            if isDirectory.boolValue {
+                // Symbolic links to folders are not followed: they could loop.
+                let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+                if attributes?[.type] as? FileAttributeType == .typeSymbolicLink { continue }
+                stack.append(Self.level(path, relative))
+            } else if source.include.contains(where: { $0.matches(relative) })
+                && !source.exclude.contains(where: { $0.matches(relative) })
+            {
+                return (relative, path)
+            }
+        }
+        return nil
     }
 }

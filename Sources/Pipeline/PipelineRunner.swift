@@ -8,10 +8,14 @@ public import Tokenizer
 /// What embeds chunks: the real `Embedder`, or a stand-in in tests.
 public protocol EmbeddingEngine: Sendable {
     var dimension: Int { get }
+    /// Batches are padded to a multiple of this length (see `Embedder.Options.lengthMultiple`).
+    var lengthMultiple: Int { get }
     func embed(_ encodings: [Encoding]) async throws -> [[Float]]
 }
 
-extension Embedder: EmbeddingEngine {}
+extension Embedder: EmbeddingEngine {
+    public var lengthMultiple: Int { options.lengthMultiple }
+}
 
 /// How a run ended, with its counts (the `--json` report).
 public struct RunReport: Sendable, Equatable {
@@ -186,7 +190,12 @@ public final class PipelineRunner: Sendable {
     ) async throws {
         var sequence: UInt64 = 0
         for try await document in documents {
+            let clock = ContinuousClock()
+            let started = clock.now
             let plans = chunker.chunks(of: document.text)
+            let encodings = plans.map { chunker.tokenizer.encoding(wrapping: $0.tokenIDs[...]) }
+            let busy = (clock.now - started).seconds
+            monitor.update { $0.chunkerSeconds += busy }
             let reject: RejectInput? =
                 if plans.isEmpty {
                     RejectInput(
@@ -206,8 +215,7 @@ public final class PipelineRunner: Sendable {
             }
             sequence += 1
             try await results.send(.planned(DocumentPlan(sequence: sequence, document: document, chunks: plans)))
-            for plan in plans {
-                let encoding = chunker.tokenizer.encoding(wrapping: plan.tokenIDs[...])
+            for (plan, encoding) in zip(plans, encodings) {
                 try await chunks.send(ChunkJob(document: sequence, ordinal: plan.ordinal, encoding: encoding))
             }
         }
@@ -219,12 +227,14 @@ public final class PipelineRunner: Sendable {
     )
         async throws
     {
-        let batcher = TokenBatcher(budget: definition.batchTokens, maximumRows: definition.batchRows)
+        let batcher = TokenBatcher(
+            budget: definition.batchTokens, maximumRows: definition.batchRows, lengthMultiple: engine.lengthMultiple)
         let window = max(definition.batchRows, definition.chunkQueue)
         let engine = self.engine
         let monitor = self.monitor
         try await withThrowingTaskGroup(of: Void.self) { group in
             var running = 0
+            var shapes = Set<Int>()
             while let first = try await chunks.receive() {
                 var pool = [first]
                 while pool.count < window, let more = chunks.tryReceive() { pool.append(more) }
@@ -241,7 +251,12 @@ public final class PipelineRunner: Sendable {
                         running -= 1
                     }
                     let batch = indices.map { pool[$0] }
-                    let computed = batch.count * (batch.map(\.encoding.count).max() ?? 0)
+                    let longest = batch.map(\.encoding.count).max() ?? 0
+                    let padded = (longest + engine.lengthMultiple - 1) / engine.lengthMultiple * engine.lengthMultiple
+                    let computed = batch.count * padded
+                    if shapes.insert(batch.count << 16 | padded).inserted {
+                        monitor.update { $0.distinctBatchShapes += 1 }
+                    }
                     group.addTask {
                         let outcome = try await Self.embed(batch, engine: engine, retry: true)
                         monitor.update { snapshot in

@@ -15,7 +15,14 @@ public final class RunMonitor: Sendable {
         public var tokensEmbedded = 0
         /// Positions the model computed, padding included (rows × longest sequence, summed over batches).
         public var tokensComputed = 0
+        /// Distinct (rows, sequence length) input shapes sent to the model: each new one costs OpenVINO a
+        /// shape compilation and a cache entry.
+        public var distinctBatchShapes = 0
         /// Documents read but not yet committed (the pipeline's bounded in-flight set).
+        /// Time each side stage spent working (not waiting on channels), in seconds.
+        public var readerSeconds = 0.0
+        public var chunkerSeconds = 0.0
+        public var writerSeconds = 0.0
         public var documentsInFlight = 0
         public var maxDocumentsInFlight = 0
     }

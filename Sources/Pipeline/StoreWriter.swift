@@ -21,7 +21,8 @@ final class StoreWriter {
     /// True when the reader stopped early (signal): the sources were not all read, so no pruning.
     private(set) var readingStopped = false
     private var readingComplete = false
-    private var seen = Set<String>()
+    /// Keys seen this run, by hash (see `CorpusReader.checkDuplicate`), for pruning.
+    private var seen = Set<Int>()
     private var assemblies: [UInt64: Assembly] = [:]
     private var finished: [DocumentInput] = []
     private var rejects: [RejectInput] = []
@@ -40,16 +41,16 @@ final class StoreWriter {
         for try await message in messages {
             switch message {
             case .unchanged(let key):
-                seen.insert(key)
+                seen.insert(key.hashValue)
                 counters.documentsSeen += 1
                 counters.documentsUnchanged += 1
                 dirty = true
             case .rejected(let reject):
-                if let document = reject.document { seen.insert(document.key) }
+                if let document = reject.document { seen.insert(document.key.hashValue) }
                 counters.documentsSeen += reject.document == nil ? 0 : 1
                 rejects.append(reject)
             case .planned(let plan):
-                seen.insert(plan.document.key)
+                seen.insert(plan.document.key.hashValue)
                 counters.documentsSeen += 1
                 assemblies[plan.sequence] = Assembly(
                     plan: plan, vectors: Array(repeating: nil, count: plan.chunks.count), remaining: plan.chunks.count)
@@ -116,6 +117,12 @@ final class StoreWriter {
         next.tokensEmbedded += documents.reduce(0) { $0 + $1.chunks.reduce(0) { $0 + $1.tokenCount } }
         next.documentsRejected += batchRejects.filter { $0.document != nil }.count
         let cursor = documents.last?.key ?? lastKey
+        let clock = ContinuousClock()
+        let started = clock.now
+        defer {
+            let busy = (clock.now - started).seconds
+            monitor.update { $0.writerSeconds += busy }
+        }
         try store.write(
             documents: documents, rejects: batchRejects,
             progress: RunProgress(runID: runID, counters: next, cursor: Self.cursor(cursor)))
@@ -139,7 +146,7 @@ final class StoreWriter {
         try commit(force: true)
         var gone: [String] = []
         try store.forEachDocumentKey { key in
-            if !seen.contains(key) { gone.append(key) }
+            if !seen.contains(key.hashValue) { gone.append(key) }
         }
         var offset = 0
         while offset < gone.count {

@@ -11,10 +11,13 @@ public struct BatchEncoding: Sendable, Equatable {
     /// Unpadded length of each row.
     public var lengths: [Int]
 
-    /// Pads `encodings` with `padID` (type 0, mask 0) to the longest one.
-    public init(_ encodings: [Encoding], padID: Int32) {
+    /// Pads `encodings` with `padID` (type 0, mask 0) to the longest one, rounded up to a multiple of
+    /// `lengthMultiple` (but not past `maximumLength`): fewer distinct shapes for the model to compile.
+    public init(_ encodings: [Encoding], padID: Int32, lengthMultiple: Int = 1, maximumLength: Int = .max) {
         rows = encodings.count
-        sequenceLength = encodings.map(\.count).max() ?? 0
+        let longest = encodings.map(\.count).max() ?? 0
+        let rounded = (longest + lengthMultiple - 1) / lengthMultiple * lengthMultiple
+        sequenceLength = max(longest, min(rounded, maximumLength))
         lengths = encodings.map(\.count)
         let total = rows * sequenceLength
         inputIDs = [Int64](repeating: Int64(padID), count: total)

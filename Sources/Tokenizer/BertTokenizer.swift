@@ -115,8 +115,7 @@ public final class BertTokenizer: Sendable {
 
     /// Whether `id` continues a word ("##ing"), so a chunk should not start there.
     public func isContinuation(_ id: Int32) -> Bool {
-        let prefix = configuration.continuingSubwordPrefix
-        return !prefix.isEmpty && vocabulary.token(id).hasPrefix(prefix)
+        vocabulary.isContinuation(id)
     }
 
     /// Encodes a pair: `[CLS] first [SEP] second [SEP]`, type ids 0 then 1.

@@ -11,6 +11,8 @@ struct Vocabulary: Sendable {
     /// The longest initial and continuation piece, in Unicode scalars: no longer candidate can match.
     let longestInitial: Int
     let longestContinuation: Int
+    /// By id: whether the token is a continuation piece ("##ing").
+    private let continuationFlags: [Bool]
 
     /// - Parameter ids: token → id, as in tokenizer.json's `model.vocab` (ids need not be contiguous).
     init(ids: [String: Int32], continuingPrefix: String) {
@@ -24,12 +26,14 @@ struct Vocabulary: Sendable {
         var continuationEntries: [([UInt8], Int32)] = []
         var longestInitial = 0
         var longestContinuation = 0
+        var flags = [Bool](repeating: false, count: tokens.count)
         let prefix = Array(continuingPrefix.utf8)
         for (token, id) in ids.sorted(by: { $0.value < $1.value }) {
             let bytes = Array(token.utf8)
             if !prefix.isEmpty, bytes.count > prefix.count, bytes.starts(with: prefix) {
                 let piece = Array(bytes[prefix.count...])
                 continuationEntries.append((piece, id))
+                flags[Int(id)] = true
                 longestContinuation = max(
                     longestContinuation, token.unicodeScalars.count - continuingPrefix.unicodeScalars.count)
             } else {
@@ -41,6 +45,12 @@ struct Vocabulary: Sendable {
         continuation = ByteTable(continuationEntries)
         self.longestInitial = longestInitial
         self.longestContinuation = longestContinuation
+        continuationFlags = flags
+    }
+
+    @inline(__always)
+    func isContinuation(_ id: Int32) -> Bool {
+        id >= 0 && Int(id) < continuationFlags.count && continuationFlags[Int(id)]
     }
 
     var count: Int { tokens.count }

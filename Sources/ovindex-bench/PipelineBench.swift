@@ -23,6 +23,10 @@ enum PipelineBench {
             directory,
             options: .init(precision: nil, requests: definition.inferRequests, timeout: .seconds(600)),
             cache: ModelCache(core: try Core()))
+        var raw: (seconds: Double, chunks: Int, tokens: Int)?
+        if arguments.contains("--raw-first") {
+            raw = try await rawInference(definition, embedder: embedder)
+        }
         let monitor = RunMonitor()
         let runner = PipelineRunner(
             definition: definition, engine: embedder, tokenizer: embedder.tokenizer,
@@ -37,9 +41,12 @@ enum PipelineBench {
             "tokens_per_s": Double(snapshot.tokensEmbedded) / report.seconds,
             "peak_rss_mb": Double(report.peakRSSBytes) / 1_048_576,
             "documents": Double(report.counters.documentsIndexed),
+            "shapes": Double(snapshot.distinctBatchShapes), "chunker_seconds": snapshot.chunkerSeconds, "writer_seconds": snapshot.writerSeconds,
         ]
         if arguments.contains("--raw") {
-            let raw = try await rawInference(definition, embedder: embedder)
+            raw = try await rawInference(definition, embedder: embedder)
+        }
+        if let raw {
             result["raw_seconds"] = raw.seconds
             result["raw_chunks"] = Double(raw.chunks)
             result["raw_tokens_per_s"] = Double(raw.tokens) / raw.seconds
@@ -69,7 +76,8 @@ enum PipelineBench {
                 encodings.append(embedder.tokenizer.encoding(wrapping: plan.tokenIDs[...]))
             }
         }
-        let batches = TokenBatcher(budget: definition.batchTokens, maximumRows: definition.batchRows)
+        let batches = TokenBatcher(
+            budget: definition.batchTokens, maximumRows: definition.batchRows, lengthMultiple: embedder.lengthMultiple)
             .batches(lengths: encodings.map(\.count))
         let clock = ContinuousClock()
         let started = clock.now

@@ -11,6 +11,7 @@ import Tokenizer
 /// A stand-in for the model: vectors derived from the token ids; waits at a gate; fails on demand.
 final class StubEngine: EmbeddingEngine {
     let dimension = 8
+    let lengthMultiple = 1
     let gate = Gate()
     let calls = Atomic<Int>(0)
     /// The number of chunks in each call, in call order.

@@ -75,7 +75,7 @@ struct EmbedCommand: Command {
         let embedder = try await Embedder.load(directory, options: options, cache: ModelCache(core: try Core()))
         let reader = try input.makeReader(pairs: false)
         let sink = try OutputSink(format: format, path: output, columns: embedder.dimension)
-        let batcher = TokenBatcher(budget: batchTokens)
+        let batcher = TokenBatcher(budget: batchTokens, lengthMultiple: embedder.options.lengthMultiple)
         let clock = ContinuousClock()
         let started = clock.now
         var window: [TextRecord] = []
