@@ -1,11 +1,20 @@
 #!/usr/bin/env bash
-# What `make demo` shows, with the release build.
+# What `make demo` shows, with the release build: index the sample corpus, look at the store, embed and search.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=.build/release/ovindex
+mkdir -p var
 
-echo "== ovindex version"
-"$bin" version
+echo "== ovindex run pipelines/sample.json (data/sample/ into var/sample.sqlite)"
+"$bin" run pipelines/sample.json
+
+echo
+echo "== again: every document is unchanged, nothing is embedded"
+"$bin" run pipelines/sample.json --quiet --json
+
+echo
+echo "== ovindex status var/sample.sqlite"
+"$bin" status var/sample.sqlite
 
 echo
 echo "== ovindex tokenize: what the model sees"
