@@ -21,6 +21,7 @@ release: setup
 
 ## test: set up, build, and run every test (Swift and the converter's Python tests)
 test: setup
+	$(PYTHON) scripts/make_test_models.py .deps/test-models
 	$(SWIFT) build --build-tests
 	$(MAKE) --no-print-directory test-swift test-python
 

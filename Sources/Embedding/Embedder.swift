@@ -96,7 +96,7 @@ public final class Embedder: Sendable {
             encodings, padID: tokenizer.paddingID, lengthMultiple: options.lengthMultiple, maximumLength: maximumLength)
         let dimension = self.dimension
         let timeout = options.timeout
-        return try await pool.withRequest { request in
+        return try await withRequest { request in
             try Self.setInputs(batch, on: request)
             try await request.infer(timeout: timeout)
             let output = try request.output("sentence_embedding")
@@ -109,6 +109,11 @@ public final class Embedder: Sendable {
                 (0..<batch.rows).map { row in Array(values[(row * dimension)..<((row + 1) * dimension)]) }
             }
         }
+    }
+
+    /// Runs `body` with an infer request of its own (waiting while all are busy).
+    func withRequest<R: Sendable>(_ body: (InferRequest) async throws -> R) async throws -> R {
+        try await pool.withRequest(body)
     }
 
     /// Copies a padded batch into fresh input tensors. The tensors are dropped when the next batch replaces

@@ -7,6 +7,8 @@ public struct TextRecord: Sendable, Equatable {
     public var text: String
     /// The second text of a pair (`pair` field in JSON Lines, after a tab in plain lines).
     public var pair: String?
+    /// The whole JSON Lines object (nil for plain lines), for callers that read more fields.
+    public var fields: JSONValue? = nil
 }
 
 /// Reads texts one per line, or as JSON Lines records, and checks every line: length limit, UTF-8, JSON.
@@ -23,6 +25,8 @@ public final class TextRecordReader {
 
     public let format: Format
     public let pairs: Bool
+    /// The JSON Lines field holding the text ("text" unless set).
+    public var textField = "text"
     private let reader: LineReader
 
     /// - Parameters:
@@ -89,10 +93,12 @@ public final class TextRecordReader {
             guard case .object = value else {
                 return failure(number, "expected a JSON object, got \(value.kindDescription)")
             }
-            guard let text = value["text"]?.stringValue else {
-                return failure(number, value["text"] == nil ? "no \"text\" field" : "\"text\" is not a string")
+            guard let text = value[textField]?.stringValue else {
+                return failure(
+                    number, value[textField] == nil ? "no \"\(textField)\" field" : "\"\(textField)\" is not a string")
             }
-            var record = TextRecord(line: number, id: value["id"] ?? .number(String(number)), text: text, pair: nil)
+            var record = TextRecord(
+                line: number, id: value["id"] ?? .number(String(number)), text: text, pair: nil, fields: value)
             if pairs {
                 guard let pair = value["pair"]?.stringValue else {
                     return failure(number, value["pair"] == nil ? "no \"pair\" field" : "\"pair\" is not a string")

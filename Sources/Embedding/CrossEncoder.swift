@@ -1,0 +1,124 @@
+public import OpenVINO
+public import Tokenizer
+
+/// A BERT-family sequence-classification model with one output logit, used to score (query, passage) pairs:
+/// a cross-encoder reranker such as ms-marco-MiniLM or bge-reranker, converted by `scripts/convert_model.py`.
+///
+/// Pairs are encoded `[CLS] query [SEP] passage [SEP]` with token type ids 0 then 1 and truncated longest
+/// first to the model's maximum; the score is the relevance logit. Safe to share between tasks.
+public final class CrossEncoder: Sendable {
+    public let directory: ModelDirectory
+    public let tokenizer: BertTokenizer
+    public let options: Embedder.Options
+    /// The model's maximum sequence length in tokens, special tokens included.
+    public let maximumLength: Int
+    private let pool: RequestPool
+
+    /// Loads the tokenizer and compiles the model (once per process, through `cache`).
+    ///
+    /// - Throws: `ModelError` for a directory that is not a one-logit classification model, `TokenizerError`,
+    ///   or `OpenVINOError` from reading or compiling the graph.
+    public static func load(
+        _ directory: ModelDirectory, options: Embedder.Options = .init(), cache: ModelCache
+    ) async throws -> CrossEncoder {
+        guard directory.manifest.task == "classification" else {
+            throw ModelError(
+                path: directory.path,
+                message: "has task '\(directory.manifest.task)': a cross-encoder is a sequence-classification model "
+                    + "(task 'classification'; convert one with scripts/convert_model.py)")
+        }
+        guard (directory.manifest.num_labels ?? 1) == 1 else {
+            throw ModelError(
+                path: directory.path,
+                message: "has \(directory.manifest.num_labels ?? 0) labels; a reranker needs exactly one relevance logit")
+        }
+        let tokenizer = try BertTokenizer(directory: directory.path)
+        let compileOptions = CompileOptions(inferencePrecision: options.precision, threads: options.threads)
+        let model = try await cache.compiledModel(at: directory.modelFile, options: compileOptions)
+        guard model.outputNames.contains("logits") else {
+            throw ModelError(path: directory.modelFile, message: "the graph has no logits output")
+        }
+        var requests: [InferRequest] = []
+        for _ in 0..<max(1, options.requests) {
+            requests.append(try model.makeInferRequest())
+        }
+        return CrossEncoder(directory: directory, tokenizer: tokenizer, options: options, pool: RequestPool(requests))
+    }
+
+    private init(directory: ModelDirectory, tokenizer: BertTokenizer, options: Embedder.Options, pool: RequestPool) {
+        self.directory = directory
+        self.tokenizer = tokenizer
+        self.options = options
+        self.maximumLength = directory.manifest.max_sequence_length
+        self.pool = pool
+    }
+
+    /// The encoding the model sees for a pair.
+    public func encode(query: String, passage: String) -> Encoding {
+        tokenizer.encode(query, pair: passage, maxLength: maximumLength)
+    }
+
+    /// The relevance logit of each encoded pair, in the same order (one batch, one inference).
+    ///
+    /// - Throws: `OpenVINOError` (with kind `.timedOut` past the timeout), `CancellationError`, `ModelError`.
+    public func score(_ encodings: [Encoding]) async throws -> [Float] {
+        guard !encodings.isEmpty else { return [] }
+        let batch = BatchEncoding(
+            encodings, padID: tokenizer.paddingID, lengthMultiple: options.lengthMultiple, maximumLength: maximumLength)
+        let timeout = options.timeout
+        return try await pool.withRequest { request in
+            try Embedder.setInputs(batch, on: request)
+            try await request.infer(timeout: timeout)
+            let output = try request.output("logits")
+            guard output.shape == [batch.rows, 1] else {
+                throw ModelError(
+                    path: request.model.source, message: "logits has shape \(output.shape), expected [\(batch.rows), 1]")
+            }
+            return output.withUnsafeMutableBufferPointer(as: Float.self) { Array($0.prefix(batch.rows)) }
+        }
+    }
+
+    /// Scores `passages` against `query`: batches of similar lengths under `batchTokens`, several in flight.
+    public func score(query: String, passages: [String], batchTokens: Int = 8192) async throws -> [Float] {
+        let encodings = passages.map { encode(query: query, passage: $0) }
+        return try await Self.runBatched(encodings, batchTokens: batchTokens, lengthMultiple: options.lengthMultiple) {
+            try await self.score($0)
+        }
+    }
+
+    /// Runs `body` over batches of `encodings` grouped by length, concurrently, and puts results back in order.
+    static func runBatched<R: Sendable>(
+        _ encodings: [Encoding], batchTokens: Int, lengthMultiple: Int,
+        _ body: @escaping @Sendable ([Encoding]) async throws -> [R]
+    ) async throws -> [R] {
+        let batches = TokenBatcher(budget: batchTokens, lengthMultiple: lengthMultiple)
+            .batches(lengths: encodings.map(\.count))
+        var results = [R?](repeating: nil, count: encodings.count)
+        try await withThrowingTaskGroup(of: ([Int], [R]).self) { group in
+            for indices in batches {
+                let batch = indices.map { encodings[$0] }
+                group.addTask { (indices, try await body(batch)) }
+            }
+            for try await (indices, values) in group {
+                for (index, value) in zip(indices, values) { results[index] = value }
+            }
+        }
+        return results.map { $0! }
+    }
+}
+
+extension Embedder {
+    /// Token states of `encodings` in batches of similar lengths under `batchTokens`, results in input order.
+    public func tokenStates(_ encodings: [Encoding], batchTokens: Int) async throws -> [TokenStates] {
+        try await CrossEncoder.runBatched(
+            encodings, batchTokens: batchTokens, lengthMultiple: options.lengthMultiple
+        ) { try await self.tokenStates($0) }
+    }
+
+    /// Sentence embeddings of `encodings` in batches of similar lengths under `batchTokens`, in input order.
+    public func embed(_ encodings: [Encoding], batchTokens: Int) async throws -> [[Float]] {
+        try await CrossEncoder.runBatched(
+            encodings, batchTokens: batchTokens, lengthMultiple: options.lengthMultiple
+        ) { try await self.embed($0) }
+    }
+}
