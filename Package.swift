@@ -44,17 +44,22 @@ let package = Package(
             name: "Pipeline", dependencies: ["Embedding", "Store", "TextIO", "Tokenizer", "OpenVINO"],
             swiftSettings: swiftSettings),
 
+        .target(
+            name: "Retrieval", dependencies: ["Embedding", "Store", "Tokenizer"], swiftSettings: swiftSettings),
+
         // The command-line tool: argument parsing, exit codes, output. No business logic.
         .executableTarget(
             name: "ovindex",
-            dependencies: ["OpenVINO", "SQLite", "Tokenizer", "TextIO", "Embedding", "Store", "Pipeline"],
+            dependencies: ["OpenVINO", "SQLite", "Tokenizer", "TextIO", "Embedding", "Store", "Pipeline", "Retrieval"],
             swiftSettings: swiftSettings
         ),
 
         // Benchmarks (release builds; see scripts/bench_*.sh).
         .executableTarget(
             name: "ovindex-bench",
-            dependencies: ["Tokenizer", "Store", "TestSupport", "TextIO", "Pipeline", "Embedding", "OpenVINO"],
+            dependencies: [
+                "Tokenizer", "Store", "TestSupport", "TextIO", "Pipeline", "Embedding", "OpenVINO", "Retrieval",
+            ],
             swiftSettings: swiftSettings),
 
         // Tests.
@@ -74,6 +79,9 @@ let package = Package(
         .testTarget(name: "TextIOTests", dependencies: ["TextIO", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "EmbeddingTests", dependencies: ["Embedding", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "RetrievalTests", dependencies: ["Retrieval", "Embedding", "Store", "OpenVINO", "TestSupport"],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "ovindexTests", dependencies: ["ovindex", "Store", "TestSupport", "TextIO"],
             swiftSettings: swiftSettings),

@@ -1,0 +1,126 @@
+public import Embedding
+public import Store
+import Tokenizer
+
+/// One result: a chunk with its document, the score that ranked it, and the retrieval score it had before
+/// reranking.
+public struct QueryResult: Sendable, Equatable {
+    public var hit: SearchHit
+    /// The final score: the reranker's when there is one, else the retrieval score.
+    public var score: Float
+    /// Cosine (vector), BM25 (keyword) or fused reciprocal-rank score (hybrid).
+    public var retrievalScore: Float
+}
+
+/// A query's results and where its time went.
+public struct QueryAnswer: Sendable {
+    public var results: [QueryResult]
+    public var candidates: Int
+    public var retrievalSeconds: Double
+    public var rerankSeconds: Double
+    public var seconds: Double { retrievalSeconds + rerankSeconds }
+}
+
+/// Answers similarity queries against one store: embeds the question, retrieves candidates, reranks them and
+/// returns the top k, best chunk per document by default.
+///
+/// Load it once and ask many queries: the models and the store's int8 index stay loaded.
+public final class QueryEngine {
+    public let store: Store
+    public let embedder: Embedder
+    public let crossEncoder: CrossEncoder?
+    private let index: VectorIndex
+    /// Token budget of one reranking batch.
+    public var batchTokens = 8192
+
+    /// - Throws: `QueryError.setup` when the store was built with another embedding model; `StoreError`.
+    public init(store: Store, embedder: Embedder, crossEncoder: CrossEncoder? = nil) throws {
+        if let identity = try store.modelIdentity() {
+            let manifest = embedder.directory.manifest
+            guard identity.modelID == manifest.model_id, identity.dimension == embedder.dimension else {
+                throw QueryError.setup(
+                    "\(store.path) holds \(identity.dimension)-dimensional vectors of \(identity.modelID), "
+                        + "but the query model is \(manifest.model_id) (\(embedder.dimension) dimensions); "
+                        + "use --model with the model the store was built with")
+            }
+        }
+        self.store = store
+        self.embedder = embedder
+        self.crossEncoder = crossEncoder
+        self.index = try store.loadVectorIndex()
+    }
+
+    /// Chunks in the loaded index.
+    public var indexedChunks: Int { index.count }
+
+    /// Answers one query.
+    ///
+    /// - Throws: `QueryError` for limits and a missing reranker, `StoreError`, `OpenVINOError` (including the
+    ///   inference timeout), `CancellationError`.
+    public func query(_ text: String, options: QueryOptions) async throws -> QueryAnswer {
+        try options.validate()
+        let characters = text.count
+        guard characters <= QueryOptions.maximumQueryCharacters else {
+            throw QueryError.limit(
+                "the query is \(characters) characters; the limit is \(QueryOptions.maximumQueryCharacters)")
+        }
+        guard !text.allSatisfy(\.isWhitespace) else { throw QueryError.limit("the query is empty") }
+        if options.rerank == .crossEncoder, crossEncoder == nil {
+            throw QueryError.setup("--rerank cross-encoder needs a reranker model (--reranker DIR)")
+        }
+        let clock = ContinuousClock()
+        let started = clock.now
+        let candidates = try await retrieve(text, options: options)
+        let retrieved = clock.now
+        let scores =
+            options.rerank == .none
+            ? candidates.map(\.score) : try await rerank(text, candidates: candidates.map(\.hit), method: options.rerank)
+        var results = zip(candidates, scores).map { candidate, score in
+            QueryResult(hit: candidate.hit, score: score, retrievalScore: candidate.score)
+        }
+        results.sort { $0.score != $1.score ? $0.score > $1.score : $0.hit.chunkID < $1.hit.chunkID }
+        if options.groupByDocument {
+            var seen = Set<String>()
+            results = results.filter { seen.insert($0.hit.documentKey).inserted }
+        }
+        let finished = clock.now
+        return QueryAnswer(
+            results: Array(results.prefix(options.k)), candidates: candidates.count,
+            retrievalSeconds: (retrieved - started).seconds, rerankSeconds: (finished - retrieved).seconds)
+    }
+
+    /// Candidate chunks with their retrieval scores, best first.
+    func retrieve(_ text: String, options: QueryOptions) async throws -> [(hit: SearchHit, score: Float)] {
+        let count = options.candidates
+        switch options.mode {
+        case .vector:
+            return try await vectorSearch(text, count: count, filter: options.filter).map { ($0, $0.score) }
+        case .keyword:
+            return try store.keywordSearch(text, k: count, filter: options.filter).map { ($0, $0.score) }
+        case .hybrid:
+            let vector = try await vectorSearch(text, count: count, filter: options.filter)
+            let keyword = try store.keywordSearch(text, k: count, filter: options.filter)
+            var byID: [Int64: SearchHit] = [:]
+            for hit in vector + keyword { byID[hit.chunkID] = hit }
+            let fused = reciprocalRankFusion([vector.map(\.chunkID), keyword.map(\.chunkID)])
+            return fused.prefix(count).compactMap { item in byID[item.id].map { ($0, Float(item.score)) } }
+        }
+    }
+
+    private func vectorSearch(_ text: String, count: Int, filter: SearchFilter) async throws -> [SearchHit] {
+        let vector = try await embedder.embed([embedder.encode(text)])[0]
+        return try store.search(vector, k: count, candidates: count, filter: filter, index: index)
+    }
+
+    /// One score per candidate, in the candidates' order.
+    func rerank(_ text: String, candidates: [SearchHit], method: RerankMethod) async throws -> [Float] {
+        try await Reranker(embedder: embedder, crossEncoder: crossEncoder, batchTokens: batchTokens)
+            .scores(query: text, passages: candidates.map(\.text), method: method)
+    }
+}
+
+extension Duration {
+    var seconds: Double {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
+    }
+}

@@ -1,0 +1,42 @@
+public import Embedding
+
+/// Scores passages against a query by late interaction (the embedding model's token states) or with a
+/// cross-encoder. Higher is more relevant.
+public struct Reranker: Sendable {
+    public let embedder: Embedder
+    public let crossEncoder: CrossEncoder?
+    /// Token budget of one batch.
+    public var batchTokens: Int
+
+    public init(embedder: Embedder, crossEncoder: CrossEncoder? = nil, batchTokens: Int = 8192) {
+        self.embedder = embedder
+        self.crossEncoder = crossEncoder
+        self.batchTokens = batchTokens
+    }
+
+    /// One score per passage, in the passages' order. `.none` gives no scores (an empty array).
+    ///
+    /// - Throws: `QueryError.setup` for `.crossEncoder` without a model; `OpenVINOError` (including the
+    ///   inference timeout); `CancellationError`.
+    public func scores(query: String, passages: [String], method: RerankMethod) async throws -> [Float] {
+        guard !passages.isEmpty else { return [] }
+        switch method {
+        case .none:
+            return []
+        case .lateInteraction:
+            let queryStates = try await embedder.tokenStates([embedder.encode(query)])[0]
+            let passageStates = try await embedder.tokenStates(
+                passages.map { embedder.encode($0) }, batchTokens: batchTokens)
+            return passageStates.map { passage in
+                maxSim(
+                    query: queryStates.values, queryTokens: queryStates.count, passage: passage.values,
+                    passageTokens: passage.count, width: queryStates.width)
+            }
+        case .crossEncoder:
+            guard let crossEncoder else {
+                throw QueryError.setup("cross-encoder reranking needs a reranker model (--reranker DIR)")
+            }
+            return try await crossEncoder.score(query: query, passages: passages, batchTokens: batchTokens)
+        }
+    }
+}

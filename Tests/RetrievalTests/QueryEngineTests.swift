@@ -1,0 +1,188 @@
+import Embedding
+import Foundation
+import OpenVINO
+import Store
+import TestSupport
+import Testing
+
+@testable import Retrieval
+
+/// A small store embedded with the real model, built once for the suite.
+final class Library {
+    static let documents: [(key: String, source: String, chunks: [String])] = [
+        (
+            "garden", "notes/garden.md",
+            [
+                "Tomatoes need full sun and regular watering; pinch out side shoots as the plants grow.",
+                "Compost made from kitchen scraps and leaves feeds the soil through the winter.",
+            ]
+        ),
+        (
+            "sqlite", "manuals/sqlite.md",
+            [
+                "In write-ahead logging mode, readers do not block the writer and the writer does not block readers.",
+                "A checkpoint copies pages from the WAL file back into the database file.",
+            ]
+        ),
+        (
+            "trains", "notes/trains.md",
+            ["The night train from Vienna reaches Venice early in the morning, crossing the Alps after midnight."]
+        ),
+        (
+            "baking", "recipes/bread.md",
+            [
+                "Knead the dough for ten minutes, then let it rise until doubled in a warm kitchen.",
+                "Bake the loaf at 230 degrees until the crust is deep brown and it sounds hollow when tapped.",
+            ]
+        ),
+        (
+            "zebra", "notes/zebra.md",
+            ["Xylophone quartz zebra: a nonsense line that only a keyword search finds by its rare words."]
+        ),
+    ]
+
+    let directory: TemporaryDirectory
+    let embedder: Embedder
+    let path: String
+
+    private init(directory: TemporaryDirectory, embedder: Embedder, path: String) {
+        self.directory = directory
+        self.embedder = embedder
+        self.path = path
+    }
+
+    static func make() async throws -> Library {
+        let directory = try TemporaryDirectory()
+        let model = try ModelDirectory.resolve(ProjectPaths.model().path)
+        let embedder = try await Embedder.load(
+            model, options: .init(precision: .f32), cache: ModelCache(core: try Core()))
+        let path = directory.file("library.sqlite")
+        let store = try Store(path: path)
+        try store.bind(
+            to: ModelIdentity(
+                modelID: model.manifest.model_id, dimension: embedder.dimension, pooling: "mean", normalized: true,
+                weightsSHA256: model.manifest.weights_sha256, variant: model.name))
+        var inputs: [DocumentInput] = []
+        for document in documents {
+            let vectors = try await embedder.embed(document.chunks.map(embedder.encode))
+            let chunks = document.chunks.enumerated().map { ordinal, text in
+                ChunkInput(
+                    ordinal: ordinal, text: text, characterStart: 0, characterEnd: text.count, tokenCount: 20,
+                    embedding: vectors[ordinal])
+            }
+            inputs.append(
+                DocumentInput(
+                    key: document.key, source: document.source, contentHash: document.key, byteSize: 100,
+                    chunks: chunks))
+        }
+        try store.write(documents: inputs)
+        return Library(directory: directory, embedder: embedder, path: path)
+    }
+
+    func engine(crossEncoder: CrossEncoder? = nil) throws -> QueryEngine {
+        try QueryEngine(store: try Store(path: path, mode: .readOnly), embedder: embedder, crossEncoder: crossEncoder)
+    }
+}
+
+@Suite(.serialized) struct QueryEngineTests {
+    let library: Library
+
+    init() async throws {
+        library = try await Library.make()
+    }
+
+    func documents(_ answer: QueryAnswer) -> [String] { answer.results.map(\.hit.documentKey) }
+
+    @Test(arguments: RetrievalMode.allCases)
+    func everyModeFindsTheDocumentThatAnswers(mode: RetrievalMode) async throws {
+        let engine = try library.engine()
+        let query = mode == .keyword ? "when does the night train reach Venice" : "overnight rail journey over the mountains"
+        let answer = try await engine.query(query, options: QueryOptions(k: 3, mode: mode))
+        #expect(documents(answer).first == "trains", "\(documents(answer))")
+        // Best chunk per document: no document twice.
+        #expect(Set(documents(answer)).count == answer.results.count)
+        #expect(answer.results.map(\.score) == answer.results.map(\.score).sorted(by: >))
+    }
+
+    @Test func vectorSearchFindsMeaningWithoutSharedWordsAndKeywordSearchDoesNot() async throws {
+        let engine = try library.engine()
+        let query = "growing vegetables"
+        let vector = try await engine.query(query, options: QueryOptions(k: 2, mode: .vector))
+        #expect(documents(vector).first == "garden")
+        let keyword = try await engine.query(query, options: QueryOptions(k: 2, mode: .keyword))
+        #expect(keyword.results.isEmpty)
+    }
+
+    @Test func hybridKeepsWhatOnlyKeywordSearchFinds() async throws {
+        let engine = try library.engine()
+        let query = "xylophone quartz"
+        let hybrid = try await engine.query(query, options: QueryOptions(k: 5, mode: .hybrid))
+        let keyword = try await engine.query(query, options: QueryOptions(k: 5, mode: .keyword))
+        #expect(documents(keyword) == ["zebra"])
+        #expect(documents(hybrid).first == "zebra")
+        // Hybrid also brings the vector candidates: more documents than keyword search alone.
+        #expect(hybrid.results.count == 5)
+    }
+
+    @Test func chunksModeReturnsEveryChunkAndFiltersRestrictTheDocuments() async throws {
+        let engine = try library.engine()
+        let all = try await engine.query(
+            "how to make bread", options: QueryOptions(k: 10, mode: .vector, groupByDocument: false))
+        #expect(all.results.count == 8)
+        #expect(all.results.filter { $0.hit.documentKey == "baking" }.count == 2)
+        let filtered = try await engine.query(
+            "how to make bread",
+            options: QueryOptions(k: 10, mode: .vector, filter: SearchFilter(sourcePrefix: "notes/")))
+        #expect(Set(documents(filtered)) == ["garden", "trains", "zebra"])
+    }
+
+    @Test func lateInteractionRescoresTheCandidatesWithTokenStates() async throws {
+        let engine = try library.engine()
+        let query = "checkpoint of the write-ahead log"
+        let answer = try await engine.query(
+            query, options: QueryOptions(k: 5, mode: .vector, rerank: .lateInteraction, groupByDocument: false))
+        #expect(answer.results.first?.hit.documentKey == "sqlite")
+        // The scores are MaxSim means, not the retrieval cosines, and agree with a direct computation.
+        let first = try #require(answer.results.first)
+        #expect(first.score != first.retrievalScore)
+        let queryStates = try await library.embedder.tokenStates([library.embedder.encode(query)])[0]
+        let passageStates = try await library.embedder.tokenStates([library.embedder.encode(first.hit.text)])[0]
+        #expect(queryStates.count == library.embedder.encode(query).count - 2)
+        let expected = maxSim(
+            query: queryStates.values, queryTokens: queryStates.count, passage: passageStates.values,
+            passageTokens: passageStates.count, width: queryStates.width)
+        #expect(abs(first.score - expected) < 1e-4)
+        #expect(answer.results.allSatisfy { $0.score > 0 && $0.score <= 1.0001 })
+    }
+
+    @Test func limitsAreClearErrors() async throws {
+        let engine = try library.engine()
+        let cases: [(String, QueryOptions, String)] = [
+            ("bread", QueryOptions(k: 51), "k is 51; it must be between 1 and 50"),
+            ("bread", QueryOptions(candidates: 201), "candidates is 201; it must be between 1 and 200"),
+            (String(repeating: "a", count: 2001), QueryOptions(), "the query is 2001 characters; the limit is 2000"),
+            ("   ", QueryOptions(), "the query is empty"),
+            ("bread", QueryOptions(rerank: .crossEncoder), "needs a reranker model"),
+        ]
+        for (text, options, message) in cases {
+            do {
+                _ = try await engine.query(text, options: options)
+                Issue.record("no error for \(options)")
+            } catch let error as QueryError {
+                #expect(error.description.contains(message), "\(error)")
+            }
+        }
+    }
+
+    @Test func aStoreOfAnotherModelIsRefused() async throws {
+        let directory = try TemporaryDirectory()
+        let store = try Store(path: directory.file("other.sqlite"))
+        try store.bind(
+            to: ModelIdentity(
+                modelID: "someone/else", dimension: 768, pooling: "mean", normalized: true,
+                weightsSHA256: String(repeating: "1", count: 64), variant: "x"))
+        #expect(throws: QueryError.self) {
+            _ = try QueryEngine(store: store, embedder: library.embedder)
+        }
+    }
+}
