@@ -1,6 +1,7 @@
 import Embedding
 import OpenVINO
 import Pipeline
+import Retrieval
 import SQLite
 import Store
 import TextIO
@@ -12,8 +13,8 @@ enum Tool {
 
     static var commands: [any Command.Type] {
         [
-            RunCommand.self, EmbedCommand.self, ExportCommand.self, StatusCommand.self, StoreCommand.self,
-            TokenizeCommand.self, VersionCommand.self,
+            RunCommand.self, QueryCommand.self, RerankCommand.self, EvalCommand.self, EmbedCommand.self,
+            ExportCommand.self, StatusCommand.self, StoreCommand.self, TokenizeCommand.self, VersionCommand.self,
         ]
     }
 
@@ -86,6 +87,11 @@ enum Tool {
         case let error as OpenVINOError: error.kind == .timedOut ? .failure : .unavailable
         case is ModelError, is TokenizerError: .unavailable
         case is DefinitionError: .usage
+        case let error as QueryError:
+            switch error {
+            case .limit: .dataError
+            case .setup: .failure
+            }
         case is RunLockError: .failure
         case let error as TextInputError: error.line == nil ? .noInput : .dataError
         case is SQLiteError: .ioError

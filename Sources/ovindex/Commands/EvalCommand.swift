@@ -1,0 +1,199 @@
+import Retrieval
+import TextIO
+
+/// `ovindex eval`: recall and latency of every retrieval mode and rerank stage on queries with known answers.
+struct EvalCommand: Command {
+    static let name = "eval"
+    static let summary = "Measure recall@1, recall@10, MRR@10 and latency of each mode and rerank stage"
+    static let help = """
+        Usage: ovindex eval --store PATH --queries FILE [options]
+
+        FILE holds JSON Lines {"id": ..., "query": ..., "relevant": "DOCUMENT" or ["DOCUMENT", ...]}, where
+        DOCUMENT is a document id in the store (its relative path, or its JSON Lines id). Every query is
+        answered with each chosen mode and rerank stage (models loaded once, not timed), and a table shows
+          recall@1     share of queries whose first document is relevant
+          recall@10    share of the relevant documents found in the first 10, averaged over queries
+          MRR@10       mean of 1/rank of the first relevant document (0 when not in the first 10)
+          p50, p95     query latency in milliseconds: embedding, retrieval and reranking
+        scripts/make_eval_set.py builds such a set from the Python standard library's documentation.
+
+        Options:
+          --mode M[,M...]        modes to measure (default: vector,keyword,hybrid)
+          --rerank R[,R...]      rerank stages (default: none,late-interaction, and cross-encoder with --reranker)
+          --candidates N         chunks retrieved before reranking (default 100)
+          --limit N              only the first N queries
+          --json                 one JSON line per mode and stage instead of the table
+          --quiet                no progress on stderr
+
+        """ + SearchSetup.help
+
+    var setup: SearchSetup
+    var queriesFile: String
+    var modes: [RetrievalMode]
+    var reranks: [RerankMethod]
+    var candidates: Int
+    var limit: Int?
+    var json: Bool
+    var quiet: Bool
+
+    init(parsing arguments: inout Arguments) throws(UsageError) {
+        setup = try SearchSetup(parsing: &arguments, command: Self.name)
+        guard let queries = try arguments.option("--queries") else {
+            throw UsageError(command: Self.name, message: "--queries FILE is required")
+        }
+        queriesFile = queries
+        modes = try Self.list(arguments.option("--mode"), RetrievalMode.self, name: "--mode") ?? RetrievalMode.allCases
+        reranks =
+            try Self.list(arguments.option("--rerank"), RerankMethod.self, name: "--rerank")
+            ?? (setup.reranker == nil ? [.none, .lateInteraction] : RerankMethod.allCases)
+        if reranks.contains(.crossEncoder), setup.reranker == nil {
+            throw UsageError(command: Self.name, message: "--rerank cross-encoder needs --reranker DIR")
+        }
+        candidates = try arguments.integer("--candidates", in: 1...QueryOptions.maximumCandidates) ?? 100
+        limit = try arguments.integer("--limit", in: 1...10_000_000)
+        json = arguments.flag("--json")
+        quiet = arguments.flag("--quiet", "-q")
+        _ = try arguments.positionals(max: 0)
+    }
+
+    static func list<T: RawRepresentable & CaseIterable>(_ text: String?, _ type: T.Type, name: String)
+        throws(UsageError) -> [T]? where T.RawValue == String
+    {
+        guard let text else { return nil }
+        var values: [T] = []
+        for part in text.split(separator: ",") {
+            guard let value = T(rawValue: String(part)) else {
+                throw UsageError(
+                    command: Self.name,
+                    message: "\(name) '\(part)' is not one of \(T.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            values.append(value)
+        }
+        return values
+    }
+
+    struct Query {
+        var text: String
+        var relevant: Set<String>
+    }
+
+    func run() async throws -> ExitCode {
+        let queries = try readQueries()
+        guard !queries.isEmpty else { throw CommandError(.dataError, "\(queriesFile) has no queries") }
+        let engine = try await setup.load()
+        // One warm-up query per configuration so that first-shape compilation is not timed.
+        var rows: [(RetrievalMode, RerankMethod, EvaluationMetrics)] = []
+        for mode in modes {
+            for rerank in reranks {
+                let options = QueryOptions(k: 10, candidates: candidates, mode: mode, rerank: rerank)
+                _ = try await engine.query(queries[0].text, options: options)
+                var metrics = EvaluationMetrics()
+                for (index, query) in queries.enumerated() {
+                    let answer = try await engine.query(query.text, options: options)
+                    metrics.add(
+                        ranked: answer.results.map(\.hit.documentKey), relevant: query.relevant,
+                        seconds: answer.seconds)
+                    if !quiet && Terminal.errors.isInteractive && index % 10 == 9 {
+                        Terminal.errors.write("\rovindex eval: \(mode.rawValue) + \(rerank.rawValue): \(index + 1)/\(queries.count)")
+                    }
+                }
+                if !quiet {
+                    if Terminal.errors.isInteractive { Terminal.errors.write("\r") }
+                    Terminal.errors.write(
+                        line: "ovindex eval: \(mode.rawValue) + \(rerank.rawValue): \(queries.count) queries done")
+                }
+                rows.append((mode, rerank, metrics))
+            }
+        }
+        if json {
+            for (mode, rerank, metrics) in rows {
+                var writer = JSONWriter(capacity: 256)
+                writer.raw("{")
+                writer.key("mode", first: true)
+                writer.string(mode.rawValue)
+                writer.key("rerank")
+                writer.string(rerank.rawValue)
+                writer.key("queries")
+                writer.integer(metrics.queries)
+                writer.key("recall_at_1")
+                writer.double(Self.round(metrics.recallAt1, 4))
+                writer.key("recall_at_10")
+                writer.double(Self.round(metrics.recallAt10, 4))
+                writer.key("mrr_at_10")
+                writer.double(Self.round(metrics.mrrAt10, 4))
+                writer.key("p50_ms")
+                writer.double(Self.round(metrics.latencyP50 * 1000, 2))
+                writer.key("p95_ms")
+                writer.double(Self.round(metrics.latencyP95 * 1000, 2))
+                writer.raw("}\n")
+                Terminal.output.append(writer.bytes)
+            }
+        } else {
+            let out = Terminal.output
+            out.write(line: "\(queries.count) queries, \(engine.indexedChunks) chunks, \(candidates) candidates")
+            out.write(line: "mode     rerank            recall@1  recall@10  MRR@10   p50 ms   p95 ms")
+            for (mode, rerank, metrics) in rows {
+                out.write(
+                    line: mode.rawValue.padding(to: 9) + rerank.rawValue.padding(to: 18)
+                        + Self.fixed(metrics.recallAt1, 3).padding(to: 10)
+                        + Self.fixed(metrics.recallAt10, 3).padding(to: 11)
+                        + Self.fixed(metrics.mrrAt10, 3).padding(to: 9)
+                        + Self.fixed(metrics.latencyP50 * 1000, 1).padding(to: 9)
+                        + Self.fixed(metrics.latencyP95 * 1000, 1))
+            }
+        }
+        return .success
+    }
+
+    private func readQueries() throws -> [Query] {
+        let reader: TextRecordReader
+        do {
+            reader = try TextRecordReader(
+                path: queriesFile, format: .jsonLines, maximumLineBytes: InputOptions.defaultMaximumLineBytes)
+        } catch {
+            throw CommandError(.noInput, error.description)
+        }
+        reader.textField = "query"
+        var queries: [Query] = []
+        while let next = try reader.next() {
+            let record: TextRecord
+            switch next {
+            case .success(let value): record = value
+            case .failure(let problem): throw CommandError(.dataError, problem.description)
+            }
+            let relevant: [String]
+            switch record.fields?["relevant"] {
+            case .string(let one): relevant = [one]
+            case .array(let many): relevant = many.compactMap(\.stringValue)
+            default:
+                throw CommandError(
+                    .dataError,
+                    "\(reader.inputName):\(record.line): \"relevant\" must be a document id or a list of them")
+            }
+            guard !relevant.isEmpty else {
+                throw CommandError(.dataError, "\(reader.inputName):\(record.line): \"relevant\" is empty")
+            }
+            queries.append(Query(text: record.text, relevant: Set(relevant)))
+            if let limit, queries.count >= limit { break }
+        }
+        return queries
+    }
+
+    static func round(_ value: Double, _ places: Int) -> Double {
+        var scale = 1.0
+        for _ in 0..<places { scale *= 10 }
+        return (value * scale).rounded() / scale
+    }
+
+    static func fixed(_ value: Double, _ places: Int) -> String {
+        let rounded = round(value, places)
+        var text = String(rounded)
+        if let dot = text.firstIndex(of: ".") {
+            let decimals = text.distance(from: dot, to: text.endIndex) - 1
+            if decimals < places { text += String(repeating: "0", count: places - decimals) }
+        } else if places > 0 {
+            text += "." + String(repeating: "0", count: places)
+        }
+        return text
+    }
+}
