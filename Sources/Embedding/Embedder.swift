@@ -19,11 +19,15 @@ public final class Embedder: Sendable {
         /// new input shape: a handful of lengths instead of every length from 1 to 256 saves that time and
         /// keeps the cache, and memory, from growing over a long run.
         public var lengthMultiple: Int
+        /// nil keeps the runtime's default (latency: all cores on one request). Throughput runs one stream
+        /// per core group, so `requests` batches truly run side by side: the better choice for indexing.
+        public var performanceHint: CompileOptions.PerformanceHint?
 
         public init(
             precision: CompileOptions.Precision? = nil, requests: Int = 2, timeout: Duration = .seconds(30),
-            threads: Int? = nil, lengthMultiple: Int = 16
+            threads: Int? = nil, lengthMultiple: Int = 16, performanceHint: CompileOptions.PerformanceHint? = nil
         ) {
+            self.performanceHint = performanceHint
             self.precision = precision
             self.requests = requests
             self.timeout = timeout
@@ -55,7 +59,8 @@ public final class Embedder: Sendable {
                 path: directory.path, message: "is a \(directory.manifest.task) model, not an embedding model")
         }
         let tokenizer = try BertTokenizer(directory: directory.path)
-        let compileOptions = CompileOptions(inferencePrecision: options.precision, threads: options.threads)
+        let compileOptions = CompileOptions(
+            inferencePrecision: options.precision, threads: options.threads, performanceHint: options.performanceHint)
         let model = try await cache.compiledModel(at: directory.modelFile, options: compileOptions)
         for output in ["sentence_embedding", "token_embeddings"] where !model.outputNames.contains(output) {
             throw ModelError(path: directory.modelFile, message: "the graph has no \(output) output")

@@ -11,6 +11,10 @@ public struct PipelineDefinition: Sendable, Equatable {
         case auto, f32, bf16
     }
 
+    public enum PerformanceHint: String, Sendable, CaseIterable {
+        case throughput, latency
+    }
+
     public struct Source: Sendable, Equatable {
         public enum Format: String, Sendable, CaseIterable {
             /// A directory of text files (or a single .txt/.md file).
@@ -60,6 +64,9 @@ public struct PipelineDefinition: Sendable, Equatable {
     public var groupByLength: Bool = true
     public var inferRequests: Int = 2
     public var threads: Int?
+    /// OpenVINO's performance hint: throughput (one stream per infer request, for batch indexing) or latency
+    /// (every core on one request at a time).
+    public var performanceHint: PerformanceHint = .throughput
     /// Capacities of the bounded channels between stages (documents, chunks, results).
     public var documentQueue: Int = 8
     public var chunkQueue: Int = 1_024
@@ -144,6 +151,8 @@ public struct PipelineDefinition: Sendable, Equatable {
         if let concurrency = try root.object("concurrency") {
             definition.inferRequests = try concurrency.integer("infer_requests", in: 1...64) ?? definition.inferRequests
             definition.threads = try concurrency.integer("threads", in: 1...1024)
+            definition.performanceHint =
+                try concurrency.choice("performance_hint", PerformanceHint.self) ?? definition.performanceHint
             definition.documentQueue =
                 try concurrency.integer("document_queue", in: 1...10_000) ?? definition.documentQueue
             definition.chunkQueue = try concurrency.integer("chunk_queue", in: 1...1_000_000) ?? definition.chunkQueue

@@ -21,7 +21,9 @@ enum PipelineBench {
         let directory = try ModelDirectory.resolve(definition.model)
         let embedder = try await Embedder.load(
             directory,
-            options: .init(precision: nil, requests: definition.inferRequests, timeout: .seconds(600)),
+            options: .init(
+                precision: nil, requests: definition.inferRequests, timeout: .seconds(600),
+                performanceHint: definition.performanceHint == .throughput ? .throughput : .latency),
             cache: ModelCache(core: try Core()))
         var raw: (seconds: Double, chunks: Int, tokens: Int)?
         if arguments.contains("--raw-first") {

@@ -130,7 +130,8 @@ struct RunCommand: Command {
             directory,
             options: Embedder.Options(
                 precision: precision, requests: definition.inferRequests,
-                timeout: .milliseconds(Int64(definition.inferenceTimeoutSeconds * 1000)), threads: definition.threads),
+                timeout: .milliseconds(Int64(definition.inferenceTimeoutSeconds * 1000)), threads: definition.threads,
+                performanceHint: definition.performanceHint == .throughput ? .throughput : .latency),
             cache: ModelCache(core: try Core()))
 
         let monitor = RunMonitor()
