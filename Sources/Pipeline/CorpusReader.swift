@@ -28,10 +28,25 @@ public enum ReadItem: Sendable, Equatable {
 public struct CorpusReader: Sendable {
     public let sources: [PipelineDefinition.Source]
     public let maxDocumentBytes: Int
+    /// Only this shard's documents (and rejects) are produced; files of other shards are not even opened.
+    public let shard: Shard?
 
-    public init(sources: [PipelineDefinition.Source], maxDocumentBytes: Int) {
+    public init(sources: [PipelineDefinition.Source], maxDocumentBytes: Int, shard: Shard? = nil) {
         self.sources = sources
         self.maxDocumentBytes = maxDocumentBytes
+        self.shard = shard
+    }
+
+    /// Whether this reader's shard owns `item`: by document key, or for an input that has none (a bad JSON
+    /// Lines line, a missing source) by its input and line, so exactly one shard records it.
+    func owns(_ item: ReadItem) -> Bool {
+        guard let shard else { return true }
+        switch item {
+        case .document(let document): return shard.owns(document.key)
+        case .rejected(let reject):
+            if let document = reject.document { return shard.owns(document.key) }
+            return shard.owns(reject.input + ":" + (reject.line.map(String.init) ?? ""))
+        }
     }
 
     /// Total bytes the sources hold (for progress and ETA), without reading them.
@@ -57,13 +72,15 @@ public struct CorpusReader: Sendable {
             case .files:
                 var isDirectory: ObjCBool = false
                 guard FileManager.default.fileExists(atPath: source.path, isDirectory: &isDirectory) else {
-                    try await body(.rejected(RejectInput(input: source.path, reason: "source does not exist")))
+                    let missing = ReadItem.rejected(RejectInput(input: source.path, reason: "source does not exist"))
+                    if owns(missing) { try await body(missing) }
                     continue
                 }
                 var walker = FileWalker(source)
                 while let (relative, path) = walker.next() {
                     if shouldStop() { return }
                     let key = source.keyPrefix + relative
+                    if let shard, !shard.owns(key) { continue }
                     var item = readFile(path: path, key: key)
                     if case .document(let document) = item { item = Self.checkDuplicate(document, &seen) }
                     try await body(item)
@@ -164,7 +181,8 @@ public struct CorpusReader: Sendable {
             // A record holds the text plus JSON syntax and metadata: allow some room beyond the text limit.
             reader = try LineReader(path: source.path, maximumBytes: maxDocumentBytes + 64 * 1024)
         } catch {
-            try await body(.rejected(RejectInput(input: source.path, reason: error.message)))
+            let failed = ReadItem.rejected(RejectInput(input: source.path, reason: error.message))
+            if owns(failed) { try await body(failed) }
             return
         }
         while !shouldStop(), let line = try reader.next() {
@@ -179,6 +197,7 @@ public struct CorpusReader: Sendable {
                 if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
                 item = record(bytes, line: number, source: source)
             }
+            guard owns(item) else { continue }
             if case .document(let document) = item {
                 try await body(Self.checkDuplicate(document, &seen))
             } else {

@@ -76,6 +76,10 @@ public struct PipelineDefinition: Sendable, Equatable {
     public var commitDocuments: Int = 64
     public var commitSeconds: Double = 2
     public var prune: Bool = false
+    /// How many shards the corpus is split into when a scheduler gives only the index (`JOB_COMPLETION_INDEX`).
+    public var shards: Int?
+    /// This worker's shard (from --shard, or the scheduler's environment); nil indexes every document.
+    public var shard: Shard?
 
     public init(store: String, sources: [Source]) {
         self.store = store
@@ -130,6 +134,7 @@ public struct PipelineDefinition: Sendable, Equatable {
         }
         definition.precision = try root.choice("precision", Precision.self) ?? .auto
         definition.prune = try root.bool("prune") ?? false
+        definition.shards = try root.integer("shards", in: 1...1_000_000)
         if let chunking = try root.object("chunking") {
             definition.chunkTokens = try chunking.integer("max_tokens", in: 8...8192)
             definition.overlapTokens = try chunking.integer("overlap_tokens", in: 0...4096) ?? definition.overlapTokens
@@ -205,6 +210,7 @@ public struct PipelineDefinition: Sendable, Equatable {
         ]
         if let model { members["model"] = .string(model) }
         if let chunkTokens { members["chunk_tokens"] = .number(String(chunkTokens)) }
+        if let shard { members["shard"] = .string("\(shard.index)/\(shard.count)") }
         writer.value(.object(members))
         return String(decoding: writer.bytes, as: UTF8.self)
     }

@@ -80,10 +80,16 @@ public final class PipelineRunner: Sendable {
         try store.bind(to: model)
         try store.bind(setting: "chunk_tokens", to: String(chunker.maxTokens), meaning: "chunks of at most")
         try store.bind(setting: "overlap_tokens", to: String(chunker.overlap), meaning: "a chunk overlap of")
+        if let shard = definition.shard {
+            // A shard's store holds that shard only: another shard's run would prune it away.
+            try store.bind(setting: "shard", to: "\(shard.index)/\(shard.count)", meaning: "shard")
+        }
         try store.interruptStaleRuns()
         let runID = try store.beginRun(settings: definition.json)
-        let reader = CorpusReader(sources: definition.sources, maxDocumentBytes: definition.maxDocumentBytes)
-        let total = reader.totalBytes()
+        let reader = CorpusReader(
+            sources: definition.sources, maxDocumentBytes: definition.maxDocumentBytes, shard: definition.shard)
+        // Shards split the bytes about evenly: the estimate keeps the ETA meaningful.
+        let total = reader.totalBytes() / (definition.shard?.count ?? 1)
         monitor.update { $0.totalBytes = total }
 
         let documents = BoundedChannel<SourceDocument>(

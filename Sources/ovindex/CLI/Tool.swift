@@ -13,8 +13,8 @@ enum Tool {
 
     static var commands: [any Command.Type] {
         [
-            RunCommand.self, QueryCommand.self, RerankCommand.self, EvalCommand.self, EmbedCommand.self,
-            ExportCommand.self, StatusCommand.self, StoreCommand.self, TokenizeCommand.self, VersionCommand.self,
+            RunCommand.self, QueryCommand.self, RerankCommand.self, EvalCommand.self, MergeCommand.self,
+            EmbedCommand.self, ExportCommand.self, StatusCommand.self, StoreCommand.self, TokenizeCommand.self, VersionCommand.self,
         ]
     }
 
@@ -86,7 +86,7 @@ enum Tool {
         case let error as CommandError: error.exitCode
         case let error as OpenVINOError: error.kind == .timedOut ? .failure : .unavailable
         case is ModelError, is TokenizerError: .unavailable
-        case is DefinitionError: .usage
+        case is DefinitionError, is ShardError: .usage
         case let error as QueryError:
             switch error {
             case .limit: .dataError

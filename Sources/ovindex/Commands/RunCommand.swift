@@ -37,6 +37,12 @@ struct RunCommand: Command {
           --requests N           inference batches in flight (default 2)
           --threads N            CPU threads for inference (default: all)
           --timeout SECONDS      longest one batch may take (default 30)
+        Scale-out (each worker indexes its shard into its own store; 'ovindex merge' combines them):
+          --shard I/N            index only shard I of N (documents whose id hashes to I); the store name
+                                 gets ".shard-I-of-N" before its extension (or replaces "{shard}" in it)
+          --shards N             the shard count, when the index comes from the scheduler: Kubernetes
+                                 Indexed Jobs set JOB_COMPLETION_INDEX; Slurm arrays set SLURM_ARRAY_TASK_ID
+                                 and SLURM_ARRAY_TASK_COUNT (then --shards is not needed)
         Output:
           --quiet                no progress on stderr
           --json                 print the final report as JSON on stdout
@@ -60,8 +66,18 @@ struct RunCommand: Command {
     var timeout: Duration?
     var quiet: Bool
     var json: Bool
+    var shard: Shard?
+    var shards: Int?
 
     init(parsing arguments: inout Arguments) throws(UsageError) {
+        if let text = try arguments.option("--shard") {
+            do {
+                shard = try Shard(parsing: text)
+            } catch {
+                throw UsageError(command: Self.name, message: "--shard: \(error)")
+            }
+        }
+        shards = try arguments.integer("--shards", in: 1...1_000_000)
         sources = try arguments.options("--source")
         includes = try arguments.options("--include")
         excludes = try arguments.options("--exclude")
@@ -113,6 +129,12 @@ struct RunCommand: Command {
         if let requests { definition.inferRequests = requests }
         if let threads { definition.threads = threads }
         if let timeout { definition.inferenceTimeoutSeconds = timeout.seconds }
+        if let shards { definition.shards = shards }
+        definition.shard = try shard ?? Shard.fromEnvironment(
+            ProcessInfo.processInfo.environment, count: definition.shards)
+        if let shard = definition.shard {
+            definition.store = shard.storePath(definition.store)
+        }
         try definition.validate(file: definitionPath ?? "command line")
         return definition
     }

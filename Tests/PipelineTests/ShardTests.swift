@@ -1,0 +1,72 @@
+import TestSupport
+import Testing
+
+@testable import Pipeline
+
+struct ShardTests {
+    @Test func theHashIsFNV1aAndStable() {
+        // Published FNV-1a 64-bit test vectors.
+        #expect(Shard.hash("") == 0xcbf2_9ce4_8422_2325)
+        #expect(Shard.hash("a") == 0xaf63_dc4c_8601_ec8c)
+        #expect(Shard.hash("foobar") == 0x8594_4171_f739_67e8)
+    }
+
+    @Test func shardsAreDisjointAndCoverEveryKeyFairly() throws {
+        let shards = try (0..<4).map { try Shard(index: $0, count: 4) }
+        var sizes = [0, 0, 0, 0]
+        for number in 0..<4000 {
+            let key = "folder/document-\(number).md"
+            let owners = shards.filter { $0.owns(key) }
+            #expect(owners.count == 1)
+            sizes[owners[0].index] += 1
+        }
+        #expect(sizes.allSatisfy { (850...1150).contains($0) }, "\(sizes)")
+        #expect(try Shard(index: 0, count: 1).owns("anything"))
+    }
+
+    @Test func parsingAndTheSchedulersEnvironment() throws {
+        #expect(try Shard(parsing: "2/8") == Shard(index: 2, count: 8))
+        #expect(throws: ShardError.self) { try Shard(parsing: "8/8") }
+        #expect(throws: ShardError.self) { try Shard(parsing: "two/8") }
+        #expect(throws: ShardError.self) { try Shard(parsing: "1/0") }
+
+        #expect(try Shard.fromEnvironment([:], count: 4) == nil)
+        // Kubernetes Indexed Job: the index from the environment, the count from the definition or a flag.
+        #expect(try Shard.fromEnvironment(["JOB_COMPLETION_INDEX": "3"], count: 4) == Shard(index: 3, count: 4))
+        #expect {
+            try Shard.fromEnvironment(["JOB_COMPLETION_INDEX": "3"], count: nil)
+        } throws: { "\($0)".contains("shard count is unknown") }
+        // Slurm job array --array=1-4: task ids 1...4 are shards 0...3.
+        let slurm = ["SLURM_ARRAY_TASK_ID": "4", "SLURM_ARRAY_TASK_COUNT": "4", "SLURM_ARRAY_TASK_MIN": "1"]
+        #expect(try Shard.fromEnvironment(slurm, count: nil) == Shard(index: 3, count: 4))
+        #expect(try Shard.fromEnvironment(["SLURM_ARRAY_TASK_ID": "0", "SLURM_ARRAY_TASK_COUNT": "2"], count: nil)
+            == Shard(index: 0, count: 2))
+    }
+
+    @Test func shardStoresGetTheirOwnNames() throws {
+        let shard = try Shard(index: 1, count: 4)
+        #expect(shard.storePath("var/index.sqlite") == "var/index.shard-1-of-4.sqlite")
+        #expect(shard.storePath("/data/shards/{shard}.sqlite") == "/data/shards/1-of-4.sqlite")
+        #expect(shard.storePath("var.d/index") == "var.d/index.shard-1-of-4")
+    }
+
+    @Test func theReaderSkipsOtherShardsDocumentsAndRejectsWithoutReadingThem() async throws {
+        let directory = try TemporaryDirectory()
+        for number in 0..<40 { try directory.write("docs/doc-\(number).txt", "document number \(number)") }
+        try directory.write("docs/bad.txt", "binary\u{0}file")
+        let source = PipelineDefinition.Source(path: directory.file("docs"))
+        var union: [String] = []
+        var rejects = 0
+        for index in 0..<3 {
+            let reader = CorpusReader(sources: [source], maxDocumentBytes: 1000, shard: try Shard(index: index, count: 3))
+            try await reader.read { item in
+                switch item {
+                case .document(let document): union.append(document.key)
+                case .rejected: rejects += 1
+                }
+            }
+        }
+        #expect(union.count == 40 && Set(union).count == 40)
+        #expect(rejects == 1)  // the bad file is recorded by exactly one shard
+    }
+}
