@@ -10,12 +10,15 @@
 public final class NPYWriter {
     public let columns: Int
     public private(set) var rows = 0
+    /// NumPy's type code: "<f4" (float32 matrices) or "<i8" (an int64 vector, one value per row).
+    public let descr: String
     private let temporaryPath: String
     private var file: UnsafeMutablePointer<FILE>?
 
     /// - Parameter directory: where the temporary row file goes (next to the destination keeps it on one disk).
-    public init(columns: Int, directory: String) throws(TextInputError) {
+    public init(columns: Int, directory: String, descr: String = "<f4") throws(TextInputError) {
         self.columns = columns
+        self.descr = descr
         var template = Array((directory + "/.ovindex-npy-XXXXXX").utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { buffer in
             buffer.baseAddress.map { mkstemp($0) } ?? -1
@@ -45,6 +48,13 @@ public final class NPYWriter {
         rows += 1
     }
 
+    /// Appends one int64 value (for a writer made with descr "<i8" and one column).
+    public func append(_ value: Int64) {
+        precondition(descr == "<i8" && columns == 1, "an int64 value in a \(descr) matrix")
+        withUnsafeBytes(of: value.littleEndian) { _ = fwrite($0.baseAddress, 1, $0.count, file) }
+        rows += 1
+    }
+
     /// Writes the whole .npy (header then rows) to `descriptor`.
     public func finish(to descriptor: Int32) throws(TextInputError) {
         guard let file else { return }
@@ -52,7 +62,11 @@ public final class NPYWriter {
             throw TextInputError(
                 input: temporaryPath, line: nil, message: "write failed: \(String(cString: strerror(errno)))")
         }
-        try writeAll(descriptor, Self.header(rows: rows, columns: columns))
+        try writeAll(
+            descriptor,
+            descr == "<i8" && columns == 1
+                ? Self.header(descr: descr, shape: "(\(rows),)")
+                : Self.header(descr: descr, shape: "(\(rows), \(columns))"))
         rewind(file)
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
         while true {
@@ -64,7 +78,12 @@ public final class NPYWriter {
 
     /// The .npy header: magic, version 1.0, length, and the dict padded so the data starts 64-byte aligned.
     public static func header(rows: Int, columns: Int) -> [UInt8] {
-        var dictionary = "{'descr': '<f4', 'fortran_order': False, 'shape': (\(rows), \(columns)), }"
+        header(descr: "<f4", shape: "(\(rows), \(columns))")
+    }
+
+    /// The header for any type code and shape (written as a Python tuple, e.g. "(5,)" or "(5, 384)").
+    public static func header(descr: String, shape: String) -> [UInt8] {
+        var dictionary = "{'descr': '\(descr)', 'fortran_order': False, 'shape': \(shape), }"
         let unpadded = 10 + dictionary.utf8.count + 1
         dictionary += String(repeating: " ", count: (64 - unpadded % 64) % 64) + "\n"
         let length = UInt16(dictionary.utf8.count)

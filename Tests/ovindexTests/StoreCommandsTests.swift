@@ -50,6 +50,60 @@ import TextIO
         #expect(try String(contentsOfFile: directory.file("out.jsonl"), encoding: .utf8) == result.stdout)
     }
 
+    @Test func exportFormatsForVectorDatabasesCarryTheSameRowsAndStableIDs() throws {
+        let directory = try TemporaryDirectory()
+        let path = try makeStore(directory)
+        func lines(_ format: String) throws -> [[String: Any]] {
+            let result = try runOvindex(["export", path, "--format", format])
+            #expect(result.status == 0, "\(format): \(result.stderr)")
+            return try result.stdout.split(separator: "\n").map {
+                try #require(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+            }
+        }
+        let plain = try lines("jsonl")
+        let ids = plain.compactMap { $0["id"] as? Int64 }
+        #expect(ids.count == 3 && Set(ids).count == 3 && ids.allSatisfy { $0 > 0 })
+        // FNV-1a of "alpha#0", top bit cleared (computed in Python): stable across exports and merges.
+        #expect(ids[0] == 0x1383_9ea3_f671_5478)
+
+        let qdrant = try lines("qdrant")
+        #expect(qdrant.map { $0["id"] as? Int64 } == ids)
+        let payload = try #require(qdrant[2]["payload"] as? [String: Any])
+        #expect(payload["document"] as? String == "zeta" && payload["text"] as? String == "z \"one\"\n")
+        #expect((qdrant[2]["vector"] as? [Double])?.count == 4)
+
+        let milvus = try runOvindex(["export", path, "--format", "milvus"])
+        let object = try #require(JSONSerialization.jsonObject(with: Data(milvus.stdout.utf8)) as? [String: Any])
+        let rows = try #require(object["rows"] as? [[String: Any]])
+        #expect(rows.map { $0["id"] as? Int64 } == ids)
+        #expect(rows[1]["document"] as? String == "zeta")
+
+        let vespa = try lines("vespa")
+        #expect(vespa.map { $0["put"] as? String } == [
+            "id:ovindex:chunk::alpha#0", "id:ovindex:chunk::zeta#0", "id:ovindex:chunk::zeta#1",
+        ])
+        let fields = try #require(vespa[2]["fields"] as? [String: Any])
+        #expect(((fields["embedding"] as? [String: Any])?["values"] as? [Double])?.map { Float($0) } == [0.5, 0.5, 0.5, 0.1])
+
+        let folder = directory.file("npy")
+        #expect(try runOvindex(["export", path, "--format", "npy", "--output", folder]).status == 0)
+        let vectorFile = try Data(contentsOf: URL(fileURLWithPath: folder + "/vector.npy"))
+        let idFile = try Data(contentsOf: URL(fileURLWithPath: folder + "/id.npy"))
+        let vectorHeader = String(decoding: vectorFile[10..<128], as: UTF8.self)
+        #expect(vectorHeader.contains("'descr': '<f4'") && vectorHeader.contains("'shape': (3, 4)"))
+        #expect(String(decoding: idFile[10..<128], as: UTF8.self).contains("'shape': (3,)"))
+        #expect(vectorFile.count == 128 + 3 * 4 * 4 && idFile.count == 128 + 3 * 8)
+        let lastVector = (0..<4).map { index in
+            vectorFile.withUnsafeBytes { Float(bitPattern: $0.loadUnaligned(fromByteOffset: 128 + (8 + index) * 4, as: UInt32.self)) }
+        }
+        #expect(lastVector == [0.5, 0.5, 0.5, 0.1])
+        let storedIDs = (0..<3).map { row in idFile.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: 128 + row * 8, as: Int64.self) } }
+        #expect(storedIDs == ids)
+        let rowLines = try String(contentsOfFile: folder + "/rows.jsonl", encoding: .utf8).split(separator: "\n")
+        #expect(rowLines.count == 3)
+        #expect(try runOvindex(["export", path, "--format", "npy"]).status == 64)
+    }
+
     @Test func exportOfAFileThatIsNotAStoreFails() throws {
         let directory = try TemporaryDirectory()
         let path = try directory.write("x.sqlite", "hello")
