@@ -2,7 +2,7 @@
 SWIFT ?= swift
 PYTHON := .deps/venv/bin/python
 
-.PHONY: all setup build release test test-swift test-python demo dev-tools golden bench-tokenizer bench-embed bench-store bench-pipeline \
+.PHONY: all setup build release test test-swift test-python demo dev-tools golden bench-tokenizer bench-embed bench-store bench-pipeline bench-query bench-scaleout eval \
 	compare-tokenizer clean distclean
 
 all: build
@@ -59,6 +59,18 @@ bench-store: release
 ## bench-pipeline: indexing throughput vs raw inference, length grouping, nightly, memory (long: ~1 hour)
 bench-pipeline: release
 	$(PYTHON) scripts/bench_pipeline.py
+
+## bench-query: query latency per mode at 100k chunks, rerank vs raw inference, and the evaluation table
+bench-query: release
+	$(PYTHON) scripts/bench_query.py
+
+## eval: build the stdlib evaluation set, index it, and print ovindex eval's table (release build)
+eval: release
+	$(PYTHON) scripts/bench_query.py eval
+
+## bench-scaleout: one worker against two sharded workers on this machine, and merge throughput
+bench-scaleout: release
+	$(PYTHON) scripts/bench_scaleout.py
 
 ## bench-embed: ovindex embed texts/s, short and long texts, bf16 and f32
 bench-embed: release
