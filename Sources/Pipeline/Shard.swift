@@ -1,4 +1,5 @@
 import Foundation
+import TextIO
 
 /// One worker's part of a corpus: the documents whose stable id hashes to `index` modulo `count`.
 ///
@@ -58,14 +59,9 @@ public struct Shard: Sendable, Equatable, CustomStringConvertible {
         count == 1 || Int(Self.hash(key) % UInt64(count)) == index
     }
 
-    /// FNV-1a, 64-bit.
+    /// FNV-1a, 64-bit, of the key's UTF-8 bytes.
     public static func hash(_ key: String) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in key.utf8 {
-            hash ^= UInt64(byte)
-            hash &*= 0x0000_0100_0000_01b3
-        }
-        return hash
+        FNV1a.hash(key)
     }
 
     /// "I-of-N", as store names and messages show it.

@@ -57,12 +57,7 @@ struct ExportCommand: Command {
 
     /// The stable id of a chunk: FNV-1a 64 of "DOCUMENT#CHUNK", top bit cleared (a positive int64).
     static func chunkID(_ row: ExportRow) -> Int64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in "\(row.documentKey)#\(row.ordinal)".utf8 {
-            hash ^= UInt64(byte)
-            hash &*= 0x0000_0100_0000_01b3
-        }
-        return Int64(bitPattern: hash & 0x7FFF_FFFF_FFFF_FFFF)
+        Int64(bitPattern: FNV1a.hash("\(row.documentKey)#\(row.ordinal)") & 0x7FFF_FFFF_FFFF_FFFF)
     }
 
     func run() async throws -> ExitCode {
