@@ -70,7 +70,21 @@ public final class QueryEngine {
         }
         let clock = ContinuousClock()
         let started = clock.now
-        let candidates = try await retrieve(text, options: options)
+        if options.mode == .vector, options.rerank == .none, options.groupByDocument {
+            // Only the shown chunks' texts are read: the best chunk of each of the first k documents.
+            let vector = try await embedder.embed([embedder.encode(text)])[0]
+            let scored = try store.vectorCandidates(
+                vector, candidates: options.candidates, filter: options.filter, index: index)
+            var seen = Set<Int64>()
+            let best = scored.filter { seen.insert($0.documentID).inserted }.prefix(options.k)
+            let results = try store.hits(best.map { ($0.chunkID, $0.score) }).map {
+                QueryResult(hit: $0, score: $0.score, retrievalScore: $0.score)
+            }
+            return QueryAnswer(
+                results: results, candidates: scored.count, retrievalSeconds: (clock.now - started).seconds,
+                rerankSeconds: 0)
+        }
+        let candidates = try await self.candidates(text, options: options)
         let retrieved = clock.now
         let scores =
             options.rerank == .none
@@ -89,8 +103,9 @@ public final class QueryEngine {
             retrievalSeconds: (retrieved - started).seconds, rerankSeconds: (finished - retrieved).seconds)
     }
 
-    /// Candidate chunks with their retrieval scores, best first.
-    func retrieve(_ text: String, options: QueryOptions) async throws -> [(hit: SearchHit, score: Float)] {
+    /// Candidate chunks with their retrieval scores, best first: `options.candidates` of them at most, from
+    /// `options.mode`, before reranking and grouping.
+    public func candidates(_ text: String, options: QueryOptions) async throws -> [(hit: SearchHit, score: Float)] {
         let count = options.candidates
         switch options.mode {
         case .vector:

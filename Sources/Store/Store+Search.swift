@@ -105,6 +105,25 @@ extension Store {
         }
     }
 
+    /// Like `search`, but without reading any text: the `candidates` best chunks by exact cosine, best first,
+    /// each with its document's row id, so a caller can keep one chunk per document and read only the
+    /// texts it shows (`hits`).
+    public func vectorCandidates(
+        _ query: [Float], candidates: Int, filter: SearchFilter = SearchFilter(), index: VectorIndex
+    ) throws(StoreError) -> [(chunkID: Int64, documentID: Int64, score: Float)] {
+        try perform("searching") {
+            try readSnapshot {
+                let allowed = try documents(matching: filter)
+                let picked = index.candidates(for: query, count: candidates, allowed: allowed)
+                var documentOf: [Int64: Int64] = [:]
+                for candidate in picked { documentOf[candidate.chunkID] = candidate.documentID }
+                return try rescore(picked.map(\.chunkID), query: query).compactMap { id, score in
+                    documentOf[id].map { (id, $0, score) }
+                }
+            }
+        }
+    }
+
     /// Top-k chunks by cosine similarity with every f32 vector read from the store (slow; the reference).
     public func exactSearch(
         _ query: [Float], k: Int, filter: SearchFilter = SearchFilter()

@@ -33,7 +33,7 @@ public final class VectorIndex: Sendable {
     public func candidates(
         for query: [Float], count limit: Int, allowed: DocumentSet? = nil
     )
-        -> [(chunkID: Int64, score: Float)]
+        -> [(chunkID: Int64, documentID: Int64, score: Float)]
     {
         precondition(query.count == dimension, "query has \(query.count) dimensions, the index \(dimension)")
         guard limit > 0, count > 0 else { return [] }
@@ -63,7 +63,7 @@ public final class VectorIndex: Sendable {
         for partial in results.all {
             for (row, score) in partial { merged.insert(row, score) }
         }
-        return merged.sorted().map { (chunkIDs[$0.row], $0.score * queryScale) }
+        return merged.sorted().map { (chunkIDs[$0.row], documentIDs[$0.row], $0.score * queryScale) }
     }
 }
 

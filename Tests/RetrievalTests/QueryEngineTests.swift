@@ -155,6 +155,20 @@ final class Library {
         #expect(answer.results.allSatisfy { $0.score > 0 && $0.score <= 1.0001 })
     }
 
+    @Test func theVectorFastPathReturnsWhatTheGeneralPathWould() async throws {
+        let engine = try library.engine()
+        for query in ["bread and baking", "databases", "a journey by night", "zebra"] {
+            let fast = try await engine.query(query, options: QueryOptions(k: 3, mode: .vector))
+            // The general path: every candidate with its text, sorted, one chunk per document.
+            var seen = Set<String>()
+            let general = try await engine.candidates(query, options: QueryOptions(k: 3, mode: .vector))
+                .sorted { $0.score != $1.score ? $0.score > $1.score : $0.hit.chunkID < $1.hit.chunkID }
+                .filter { seen.insert($0.hit.documentKey).inserted }.prefix(3)
+            #expect(fast.results.map(\.hit) == general.map(\.hit), "\(query)")
+            #expect(fast.results.map(\.score) == general.map(\.score))
+        }
+    }
+
     @Test func limitsAreClearErrors() async throws {
         let engine = try library.engine()
         let cases: [(String, QueryOptions, String)] = [
