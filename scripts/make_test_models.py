@@ -9,6 +9,12 @@ logit) over a 120-word vocabulary, converted by scripts/convert_model.py (f32 we
 of the same weights gives. No cross-encoder can be downloaded here, so this is what tests the reranking
 plumbing: tokenization of pairs, token type ids, truncation, batching and the logits output.
 
+    scripts/make_test_models.py --minilm-size OUT_DIR
+
+builds instead OUT_DIR/random-minilm-cross-encoder: random weights in the shape of ms-marco-MiniLM-L6-v2
+(6 layers, hidden 384, 12 heads, the all-MiniLM-L6-v2 vocabulary), for timing cross-encoder reranking at a
+real model's size (inference time does not depend on the weights' values; its scores mean nothing).
+
 Idempotent: does nothing when OUT_DIR was built by this version of the script.
 """
 
@@ -75,7 +81,50 @@ def build(out: Path) -> None:
     (model / "reference.json").write_text(json.dumps({"pairs": records}, indent=1) + "\n")
 
 
+def build_minilm_size(out: Path) -> None:
+    config = {**CONFIG, "hidden_size": 384, "num_attention_heads": 12, "num_hidden_layers": 6,
+              "intermediate_size": 1536, "vocab_size": 30522, "max_position_embeddings": 512,
+              "architectures": ["BertForSequenceClassification"]}
+    minilm = SCRIPTS.parent / "data/models/all-MiniLM-L6-v2"
+    source = out / "source-minilm"
+    source.mkdir(parents=True, exist_ok=True)
+    for name in ("vocab.txt", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json"):
+        if (minilm / name).exists():
+            (source / name).write_bytes((minilm / name).read_bytes())
+    (source / "config.json").write_text(json.dumps(config))
+    rng = np.random.default_rng(3)
+    h, i = config["hidden_size"], config["intermediate_size"]
+    r = lambda *shape: (rng.standard_normal(shape) * 0.05).astype(np.float32)  # noqa: E731
+    t = {"bert.embeddings.word_embeddings.weight": r(config["vocab_size"], h),
+         "bert.embeddings.position_embeddings.weight": r(512, h),
+         "bert.embeddings.token_type_embeddings.weight": r(2, h),
+         "bert.embeddings.LayerNorm.weight": np.ones(h, np.float32), "bert.embeddings.LayerNorm.bias": r(h),
+         "bert.pooler.dense.weight": r(h, h), "bert.pooler.dense.bias": r(h),
+         "classifier.weight": r(1, h), "classifier.bias": r(1)}
+    for layer in range(config["num_hidden_layers"]):
+        p = f"bert.encoder.layer.{layer}"
+        for name in ("query", "key", "value"):
+            t[f"{p}.attention.self.{name}.weight"] = r(h, h)
+            t[f"{p}.attention.self.{name}.bias"] = r(h)
+        t[f"{p}.attention.output.dense.weight"], t[f"{p}.attention.output.dense.bias"] = r(h, h), r(h)
+        t[f"{p}.attention.output.LayerNorm.weight"] = np.ones(h, np.float32)
+        t[f"{p}.attention.output.LayerNorm.bias"] = r(h)
+        t[f"{p}.intermediate.dense.weight"], t[f"{p}.intermediate.dense.bias"] = r(i, h), r(i)
+        t[f"{p}.output.dense.weight"], t[f"{p}.output.dense.bias"] = r(h, i), r(h)
+        t[f"{p}.output.LayerNorm.weight"] = np.ones(h, np.float32)
+        t[f"{p}.output.LayerNorm.bias"] = r(h)
+    convert_model.write_safetensors(source / "model.safetensors", t)
+    subprocess.run([sys.executable, str(SCRIPTS / "convert_model.py"), str(source),
+                    str(out / "random-minilm-cross-encoder"), "--model-id", "random/minilm-size-cross-encoder"],
+                   check=True)
+
+
 def main() -> int:
+    if len(sys.argv) > 2 and sys.argv[1] == "--minilm-size":
+        out = Path(sys.argv[2])
+        if not (out / "random-minilm-cross-encoder/manifest.json").exists():
+            build_minilm_size(out)
+        return 0
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(".deps/test-models")
     stamp = out / "built-by.sha256"
     digest = hashlib.sha256(Path(__file__).read_bytes() + (SCRIPTS / "convert_model.py").read_bytes()).hexdigest()

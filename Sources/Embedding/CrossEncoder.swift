@@ -80,8 +80,12 @@ public final class CrossEncoder: Sendable {
 
     /// Scores `passages` against `query`: batches of similar lengths under `batchTokens`, several in flight.
     public func score(query: String, passages: [String], batchTokens: Int = 8192) async throws -> [Float] {
-        let encodings = passages.map { encode(query: query, passage: $0) }
-        return try await Self.runBatched(encodings, batchTokens: batchTokens, lengthMultiple: options.lengthMultiple) {
+        try await score(passages.map { encode(query: query, passage: $0) }, batchTokens: batchTokens)
+    }
+
+    /// Scores encoded pairs in batches of similar lengths under `batchTokens`, several in flight, in order.
+    public func score(_ encodings: [Encoding], batchTokens: Int) async throws -> [Float] {
+        try await Self.runBatched(encodings, batchTokens: batchTokens, lengthMultiple: options.lengthMultiple) {
             try await self.score($0)
         }
     }

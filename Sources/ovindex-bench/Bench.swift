@@ -24,6 +24,8 @@ struct Bench {
             try StoreBench.fill(Array(arguments.dropFirst()))
         case "store-query":
             try StoreBench.query(Array(arguments.dropFirst()))
+        case "rerank":
+            try await RerankBench.run(Array(arguments.dropFirst()))
         case "pipeline":
             try await PipelineBench.run(Array(arguments.dropFirst()))
         case "corpus":

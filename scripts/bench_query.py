@@ -1,0 +1,139 @@
+#!/usr/bin/env python3
+"""Query and rerank benchmarks, and the retrieval evaluation (release build).
+
+    scripts/bench_query.py latency [--runs 3]   query latency per mode at 100k chunks, rerank vs raw inference
+    scripts/bench_query.py eval                 ovindex eval on the stdlib documentation set
+
+latency  builds (once) a store of about 100k chunks: the Python standard library's .py files as text
+         (20 MB), cut into 64-token chunks and embedded with the real model. Questions are the evaluation
+         set's 455 summaries. Each mode is timed with `ovindex query --queries FILE --json` (models loaded
+         once, not timed; the per-query milliseconds it reports), --runs times, median of the p50s and p95s.
+         Then `ovindex-bench rerank` times reranking 20 and 100 candidates against raw inference on the same
+         pairs in the same process: late interaction with the embedding model, and a cross-encoder of
+         ms-marco-MiniLM-L6-v2's size (random weights: timing only; scripts/make_test_models.py --minilm-size).
+eval     builds the evaluation set (scripts/make_eval_set.py), indexes it with `ovindex run`, and runs
+         `ovindex eval` for every mode and rerank stage.
+
+Everything is written under $TMPDIR/ovindex-bench. Results print as Markdown tables.
+"""
+
+import argparse
+import json
+import math
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OVINDEX = ROOT / ".build/release/ovindex"
+BENCH = ROOT / ".build/release/ovindex-bench"
+PYTHON = ROOT / ".deps/venv/bin/python"
+WORK = Path(os.environ.get("TMPDIR", tempfile.gettempdir())) / "ovindex-bench"
+
+sys.path.insert(0, str(ROOT / "scripts"))
+import bench_pipeline  # noqa: E402
+
+
+def eval_set() -> Path:
+    folder = WORK / "evalset"
+    if not (folder / "queries.jsonl").exists():
+        subprocess.run([sys.executable, str(ROOT / "scripts/make_eval_set.py"), str(folder)], check=True)
+    return folder
+
+
+def store_100k() -> Path:
+    store = WORK / "query-100k.sqlite"
+    if store.exists():
+        return store
+    corpus = bench_pipeline.stdlib_corpus(20)
+    definition = WORK / "query-100k.json"
+    definition.write_text(json.dumps({"store": store.name, "sources": [{"path": corpus.name}],
+                                      "chunking": {"max_tokens": 64, "overlap_tokens": 0}}))
+    print(f"building {store} (several minutes, once)", file=sys.stderr)
+    subprocess.run([str(OVINDEX), "run", str(definition), "--quiet"], check=True)
+    return store
+
+
+def percentile(values, fraction):
+    """Nearest rank, as ovindex eval computes it."""
+    ordered = sorted(values)
+    rank = max(1, math.ceil(fraction * len(ordered)))
+    return ordered[min(len(ordered), rank) - 1]
+
+
+def latency(args) -> None:
+    store = store_100k()
+    queries = eval_set() / "queries.jsonl"
+    info = subprocess.run([str(OVINDEX), "store", "info", str(store)], capture_output=True, text=True).stdout
+    chunks = next((line.split()[1] for line in info.splitlines() if line.startswith("chunks")), "?")
+    rows = {}
+    for run in range(args.runs):
+        for mode in ("vector", "keyword", "hybrid"):
+            out = subprocess.run([str(OVINDEX), "query", "--queries", str(queries), "--store", str(store), "--json",
+                                  "--mode", mode, "--rerank", "none", "-k", "10"],
+                                 check=True, capture_output=True, text=True).stdout
+            ms = [json.loads(line)["milliseconds"] for line in out.splitlines()]
+            rows.setdefault(mode, []).append((percentile(ms, 0.5), percentile(ms, 0.95), len(ms)))
+    print(f"\nQuery latency: {chunks} chunks, {rows['vector'][0][2]} queries, top 10, 100 candidates, "
+          f"model load excluded; {args.runs} runs, medians\n")
+    print("| mode | p50 ms | p95 ms | p50 per run |")
+    print("| --- | ---: | ---: | --- |")
+    for mode, runs in rows.items():
+        print(f"| {mode} | {statistics.median(r[0] for r in runs):.1f} | {statistics.median(r[1] for r in runs):.1f} "
+              f"| {', '.join('%.1f' % r[0] for r in runs)} |")
+
+    models = WORK / "models"
+    subprocess.run([str(PYTHON), str(ROOT / "scripts/make_test_models.py"), "--minilm-size", str(models)], check=True)
+    out = subprocess.run([str(BENCH), "rerank", str(store), str(queries), "--reranker",
+                          str(models / "random-minilm-cross-encoder"), "--queries", str(args.rerank_queries)],
+                         check=True, capture_output=True, text=True).stdout
+    print(f"\nRerank latency: {args.rerank_queries} queries, vector candidates (64-token chunks), medians; "
+          "raw = inference alone on the same pairs, prepared beforehand, same batches, same process\n")
+    print("| stage | candidates | rerank p50 ms | rerank p95 ms | raw inference p50 ms | rerank / raw |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    for line in out.splitlines():
+        r = json.loads(line)
+        print(f"| {r['method']} | {r['candidates']} | {r['p50_ms']:.1f} | {r['p95_ms']:.1f} | {r['raw_p50_ms']:.1f} "
+              f"| {r['ratio']:.2f} |")
+
+
+def evaluation(args) -> None:
+    folder = eval_set()
+    store = WORK / "eval-stdlib.sqlite"
+    for suffix in ("", "-wal", "-shm", ".lock"):
+        Path(str(store) + suffix).unlink(missing_ok=True)
+    subprocess.run([str(OVINDEX), "run", "--source", str(folder / "stdlib-docs.jsonl"), "--store", str(store),
+                    "--quiet"], check=True)
+    command = [str(OVINDEX), "eval", "--store", str(store), "--queries", str(folder / "queries.jsonl"),
+               "--candidates", str(args.candidates), "--json", "--quiet"]
+    out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    print(f"\nRetrieval evaluation: {sum(1 for _ in open(folder / 'queries.jsonl'))} questions (stdlib module and "
+          f"class summaries), {args.candidates} candidates\n")
+    print("| mode | rerank | recall@1 | recall@10 | MRR@10 | p50 ms | p95 ms |")
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: |")
+    for line in out.splitlines():
+        r = json.loads(line)
+        print(f"| {r['mode']} | {r['rerank']} | {r['recall_at_1']:.3f} | {r['recall_at_10']:.3f} | "
+              f"{r['mrr_at_10']:.3f} | {r['p50_ms']:.1f} | {r['p95_ms']:.1f} |")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("benchmarks", nargs="*", default=["eval", "latency"])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--rerank-queries", type=int, default=30)
+    parser.add_argument("--candidates", type=int, default=100)
+    args = parser.parse_args()
+    WORK.mkdir(exist_ok=True)
+    os.chdir(WORK)
+    for name in args.benchmarks:
+        {"latency": latency, "eval": evaluation}[name](args)
+        sys.stdout.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
