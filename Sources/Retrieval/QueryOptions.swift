@@ -37,7 +37,7 @@ public struct QueryOptions: Sendable, Equatable {
     public var groupByDocument: Bool
 
     public init(
-        k: Int = 10, candidates: Int = 100, mode: RetrievalMode = .hybrid, rerank: RerankMethod = .none,
+        k: Int = 10, candidates: Int = 100, mode: RetrievalMode = .vector, rerank: RerankMethod = .none,
         filter: SearchFilter = SearchFilter(), groupByDocument: Bool = true
     ) {
         self.k = k

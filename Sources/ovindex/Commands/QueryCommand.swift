@@ -35,7 +35,7 @@ struct QueryCommand: Command {
         """ + SearchSetup.help
 
     /// The defaults that measured best on the evaluation in README ("Query and rerank").
-    static let defaultMode = RetrievalMode.hybrid
+    static let defaultMode = RetrievalMode.vector
     static let defaultRerank = RerankMethod.none
 
     var text: String?
