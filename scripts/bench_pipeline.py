@@ -6,8 +6,8 @@
 
 throughput  end to end (`ovindex-bench pipeline`) against raw inference over the same chunks, pre-tokenized,
             in the same process; corpus: the Python standard library's .py files as text (default 20 MB)
-mixed       JSON Lines texts of 5 to 500 words: padding fraction and throughput with length grouping
-            against batches of 32 in arrival order, alternating runs
+mixed       JSON Lines texts of 5 to 500 words (--distribution uniform or loguniform): padding fraction and
+            throughput with length grouping against batches of 32 in arrival order, alternating runs
 nightly     after a full run, change 1% of the documents and run again (`ovindex run`, wall time including
             model load) against the full run's time
 memory      peak RSS indexing a 5 MB corpus, against a 1 GB generated corpus stopped with SIGINT after
@@ -19,6 +19,7 @@ Everything is written under $TMPDIR/ovindex-bench. Results print as Markdown tab
 import argparse
 import glob
 import json
+import math
 import os
 import random
 import re
@@ -103,12 +104,15 @@ def throughput(args) -> None:
 
 
 def mixed(args) -> None:
-    path = WORK / "mixed.jsonl"
+    path = WORK / f"mixed-{args.distribution}.jsonl"
     rng = random.Random(5)
     words = words_pool()
     with open(path, "w") as f:
         for index in range(3000):
-            length = rng.randint(5, 500)
+            if args.distribution == "uniform":
+                length = rng.randint(5, 500)
+            else:  # log-uniform: as many texts of 5-50 words as of 50-500, like most real collections
+                length = int(round(math.exp(rng.uniform(math.log(5), math.log(500)))))
             start = rng.randrange(0, len(words) - length)
             f.write(json.dumps({"id": index, "text": " ".join(words[start:start + length])}) + "\n")
     results = {"grouped": [], "arrival": []}
@@ -116,7 +120,8 @@ def mixed(args) -> None:
         results["grouped"].append(bench_pipeline(definition("mixed-grouped", [{"path": path.name}])))
         results["arrival"].append(bench_pipeline(
             definition("mixed-arrival", [{"path": path.name}], batching={"max_rows": 32}), "--no-grouping"))
-    print(f"\nMixed lengths: 3000 JSON Lines texts of 5-500 words, {args.runs} alternating runs, medians\n")
+    print(f"\nMixed lengths: 3000 JSON Lines texts of 5-500 words ({args.distribution}), {args.runs} alternating "
+          f"runs, medians\n")
     print("| batching | seconds | chunks/s | tokens/s | padding |")
     print("| --- | ---: | ---: | ---: | ---: |")
     medians = {}
@@ -201,6 +206,8 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--mb", type=int, default=20)
     parser.add_argument("--minutes", type=float, default=10)
+    parser.add_argument("--distribution", choices=["uniform", "loguniform"], default="uniform",
+                        help="text lengths for mixed (default uniform)")
     args = parser.parse_args()
     WORK.mkdir(exist_ok=True)
     os.chdir(WORK)
