@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# What `make demo` shows, with the release build: index the sample corpus, look at the store, embed and search.
+# What `make demo` shows, with the release build: index the sample corpus, look at the store, embed, query.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=.build/release/ovindex
@@ -35,3 +35,13 @@ printf "The weather is lovely today.\nIt's so sunny outside!\nHe drove to the st
             }
             print "\n(published for all-MiniLM-L6-v2: 0.6660, 0.1046, 0.1411)"
         }'
+
+echo
+echo '== ovindex query "how do I resume a backfill that was killed?" --store var/sample.sqlite -k 5'
+"$bin" query "how do I resume a backfill that was killed?" --store var/sample.sqlite -k 5
+
+echo
+echo '== the same question, keyword search alone (BM25) and vector search reranked by late interaction'
+"$bin" query "how do I resume a backfill that was killed?" --store var/sample.sqlite -k 3 --mode keyword
+"$bin" query "how do I resume a backfill that was killed?" --store var/sample.sqlite -k 3 --mode vector \
+    --rerank late-interaction
