@@ -85,44 +85,24 @@ public final class CrossEncoder: Sendable {
 
     /// Scores encoded pairs in batches of similar lengths under `batchTokens`, several in flight, in order.
     public func score(_ encodings: [Encoding], batchTokens: Int) async throws -> [Float] {
-        try await Self.runBatched(encodings, batchTokens: batchTokens, lengthMultiple: options.lengthMultiple) {
+        try await TokenBatcher(budget: batchTokens, lengthMultiple: options.lengthMultiple).map(encodings) {
             try await self.score($0)
         }
-    }
-
-    /// Runs `body` over batches of `encodings` grouped by length, concurrently, and puts results back in order.
-    static func runBatched<R: Sendable>(
-        _ encodings: [Encoding], batchTokens: Int, lengthMultiple: Int,
-        _ body: @escaping @Sendable ([Encoding]) async throws -> [R]
-    ) async throws -> [R] {
-        let batches = TokenBatcher(budget: batchTokens, lengthMultiple: lengthMultiple)
-            .batches(lengths: encodings.map(\.count))
-        var results = [R?](repeating: nil, count: encodings.count)
-        try await withThrowingTaskGroup(of: ([Int], [R]).self) { group in
-            for indices in batches {
-                let batch = indices.map { encodings[$0] }
-                group.addTask { (indices, try await body(batch)) }
-            }
-            for try await (indices, values) in group {
-                for (index, value) in zip(indices, values) { results[index] = value }
-            }
-        }
-        return results.map { $0! }
     }
 }
 
 extension Embedder {
     /// Token states of `encodings` in batches of similar lengths under `batchTokens`, results in input order.
     public func tokenStates(_ encodings: [Encoding], batchTokens: Int) async throws -> [TokenStates] {
-        try await CrossEncoder.runBatched(
-            encodings, batchTokens: batchTokens, lengthMultiple: options.lengthMultiple
-        ) { try await self.tokenStates($0) }
+        try await TokenBatcher(budget: batchTokens, lengthMultiple: options.lengthMultiple).map(encodings) {
+            try await self.tokenStates($0)
+        }
     }
 
     /// Sentence embeddings of `encodings` in batches of similar lengths under `batchTokens`, in input order.
     public func embed(_ encodings: [Encoding], batchTokens: Int) async throws -> [[Float]] {
-        try await CrossEncoder.runBatched(
-            encodings, batchTokens: batchTokens, lengthMultiple: options.lengthMultiple
-        ) { try await self.embed($0) }
+        try await TokenBatcher(budget: batchTokens, lengthMultiple: options.lengthMultiple).map(encodings) {
+            try await self.embed($0)
+        }
     }
 }

@@ -1,3 +1,5 @@
+public import Tokenizer
+
 /// Groups encoded texts into batches under a token budget, longest texts together, to cut padding.
 ///
 /// A batch's cost is rows × its longest sequence (what the model computes, padding included); a batch never
@@ -35,5 +37,25 @@ public struct TokenBatcher: Sendable {
         }
         if !current.isEmpty { batches.append(current) }
         return batches
+    }
+}
+
+extension TokenBatcher {
+    /// Runs `body` on the batches of `encodings` (grouped by length, all at once: the engine's request pool
+    /// bounds how many actually run) and returns its results in input order, one per encoding.
+    public func map<R: Sendable>(
+        _ encodings: [Encoding], _ body: @escaping @Sendable ([Encoding]) async throws -> [R]
+    ) async throws -> [R] {
+        var results = [R?](repeating: nil, count: encodings.count)
+        try await withThrowingTaskGroup(of: ([Int], [R]).self) { group in
+            for indices in batches(lengths: encodings.map(\.count)) {
+                let batch = indices.map { encodings[$0] }
+                group.addTask { (indices, try await body(batch)) }
+            }
+            for try await (indices, values) in group {
+                for (index, value) in zip(indices, values) { results[index] = value }
+            }
+        }
+        return results.map { $0! }
     }
 }

@@ -85,7 +85,8 @@ struct EmbedCommand: Command {
         func flushWindow() async throws {
             guard !window.isEmpty else { return }
             let encodings = window.map { embedder.encode($0.text) }
-            let vectors = try await Self.embed(encodings, with: embedder, batcher: batcher)
+            // Batches of similar lengths under the token budget, several in flight, results in input order.
+            let vectors = try await batcher.map(encodings) { try await embedder.embed($0) }
             for (record, vector) in zip(window, vectors) {
                 sink.write(id: record.id, vector: vector)
             }
@@ -109,27 +110,6 @@ struct EmbedCommand: Command {
             Terminal.errors.write(line: summary)
         }
         return .success
-    }
-
-    /// Embeds one window: batches of similar lengths under the token budget, several in flight, results put
-    /// back in input order.
-    static func embed(
-        _ encodings: [Encoding], with embedder: Embedder, batcher: TokenBatcher
-    ) async throws
-        -> [[Float]]
-    {
-        let batches = batcher.batches(lengths: encodings.map(\.count))
-        var results = [[Float]](repeating: [], count: encodings.count)
-        try await withThrowingTaskGroup(of: ([Int], [[Float]]).self) { group in
-            for indices in batches {
-                let batch = indices.map { encodings[$0] }
-                group.addTask { (indices, try await embedder.embed(batch)) }
-            }
-            for try await (indices, vectors) in group {
-                for (index, vector) in zip(indices, vectors) { results[index] = vector }
-            }
-        }
-        return results
     }
 }
 
