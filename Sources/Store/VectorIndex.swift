@@ -40,7 +40,9 @@ public final class VectorIndex: Sendable {
         let (queryScale, queryCode8) = Int8Quantizer.encode(query)
         // Widened once here, so the inner loop multiplies 16-bit lanes without converting the query each time.
         let queryCode = queryCode8.map { Int16($0) }
-        let partitions = min(max(1, count / 50_000), max(1, activeProcessors))
+        // One partition per 25,000 codes (rounded up), at most one per core: a store of 99,607 chunks used to
+        // get a single partition (integer division) and scanned on one core at half the speed.
+        let partitions = min((count + 24_999) / 25_000, max(1, activeProcessors))
         let results = PartitionResults(partitions)
         let bounds = (0...partitions).map { $0 * count / partitions }
         let dimension = self.dimension
