@@ -64,3 +64,14 @@ public func runOvindex(
 {
     try run(ProjectPaths.executable, arguments, input: input.map { Data($0.utf8) }, currentDirectory: currentDirectory)
 }
+
+/// Starts the built `ovindex` tool in the background, its output discarded (for runs a test kills or waits on).
+public func startOvindex(_ arguments: [String]) throws -> Process {
+    let process = Process()
+    process.executableURL = ProjectPaths.executable
+    process.arguments = arguments
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    return process
+}

@@ -44,29 +44,6 @@ import Testing
         ["run", "--source", corpus, "--store", store, "--precision", "f32", "--quiet", "--json"]
     }
 
-    func start(_ arguments: [String]) throws -> Process {
-        let process = Process()
-        process.executableURL = ProjectPaths.executable
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        return process
-    }
-
-    /// Waits until the store exists and holds at least `count` committed documents.
-    func waitForCommits(_ store: String, atLeast count: Int, process: Process) throws {
-        while process.isRunning {
-            if FileManager.default.fileExists(atPath: store),
-                let opened = try? Store(path: store, mode: .readOnly),
-                let committed = try? opened.statistics().documents, committed >= count
-            {
-                return
-            }
-            usleep(20_000)
-        }
-    }
-
     @Test func aRunKilledAtRandomMomentsAndRestartedEndsWithTheSameStore() throws {
         let directory = try TemporaryDirectory()
         let corpus = try GeneratedCorpus.write(
@@ -85,7 +62,7 @@ import Testing
         var generator = SystemRandomNumberGenerator()
         var kills: [String] = []
         for _ in 0..<3 {
-            let process = try start(Self.arguments(corpus, crashed))
+            let process = try startOvindex(Self.arguments(corpus, crashed))
             let delay = Double.random(in: 0.2...0.8, using: &generator) * duration
             usleep(UInt32(delay * 1_000_000))
             let committed = (try? Store(path: crashed, mode: .readOnly).statistics().documents) ?? 0
@@ -159,7 +136,7 @@ import Testing
             to: directory.url.appendingPathComponent("corpus"), documents: 200, words: 300
         ).path
         let store = directory.file("s.sqlite")
-        let process = try start(["run", "--source", corpus, "--store", store, "--quiet"])
+        let process = try startOvindex(["run", "--source", corpus, "--store", store, "--quiet"])
         try waitForCommits(store, atLeast: 1, process: process)
         kill(process.processIdentifier, SIGTERM)
         usleep(50_000)
@@ -172,5 +149,18 @@ import Testing
         )
         #expect(torn == 0)
         #expect(try opened.statistics().documents < 200)
+    }
+}
+
+/// Waits while `process` runs until the store exists and holds at least `count` committed documents.
+func waitForCommits(_ store: String, atLeast count: Int, process: Process) throws {
+    while process.isRunning {
+        if FileManager.default.fileExists(atPath: store),
+            let opened = try? Store(path: store, mode: .readOnly),
+            let committed = try? opened.statistics().documents, committed >= count
+        {
+            return
+        }
+        usleep(20_000)
     }
 }

@@ -30,13 +30,7 @@ import Testing
     /// Starts the workers together (they share the machine) and waits for all of them.
     func runWorkers(_ corpus: String, store: String, count: Int) throws {
         let processes = try (0..<count).map { index in
-            let process = Process()
-            process.executableURL = ProjectPaths.executable
-            process.arguments = runArguments(corpus, store) + ["--shard", "\(index)/\(count)"]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            return process
+            try startOvindex(runArguments(corpus, store) + ["--shard", "\(index)/\(count)"])
         }
         for process in processes {
             process.waitUntilExit()
@@ -96,17 +90,8 @@ import Testing
              "concurrency": {"document_queue": 1, "chunk_queue": 2, "result_queue": 1, "infer_requests": 1}}
             """#)
         let shardStore = directory.file("index.shard-1-of-2.sqlite")
-        let process = Process()
-        process.executableURL = ProjectPaths.executable
-        process.arguments = ["run", definition, "--shard", "1/2", "--quiet"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        var committed = 0
-        while process.isRunning && committed == 0 {
-            usleep(20_000)
-            committed = (try? Store(path: shardStore, mode: .readOnly).statistics().documents) ?? 0
-        }
+        let process = try startOvindex(["run", definition, "--shard", "1/2", "--quiet"])
+        try waitForCommits(shardStore, atLeast: 1, process: process)
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         let atKill = try Store(path: shardStore, mode: .readOnly).statistics().documents
