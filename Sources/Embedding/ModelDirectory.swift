@@ -16,8 +16,19 @@ public struct ModelDirectory: Sendable, Equatable {
         public var normalized: Bool?
         public var num_labels: Int?
         public var outputs: [String: String]
-        /// Quantization or other variant details, when the model is not the plain conversion.
+        /// Precision of the weights in the IR file ("f16", "f32", "int8").
+        public var weights_precision: String?
+        /// The variant's short name ("int8") when the model is not the plain conversion of its checkpoint.
         public var variant: String?
+        /// How `scripts/quantize_model.py` made an int8 variant.
+        public var quantization: Quantization?
+    }
+
+    /// The quantization settings an int8 variant's manifest records (the parts shown to people).
+    public struct Quantization: Decodable, Sendable, Equatable {
+        public var tool: String
+        public var preset: String
+        public var subset_size: Int?
     }
 
     public let path: String
@@ -59,6 +70,18 @@ public struct ModelDirectory: Sendable, Equatable {
     public var weightsFile: String { path + "/" + manifest.weights }
     /// The directory name, used as the model's short name (e.g. "all-MiniLM-L6-v2").
     public var name: String { URL(fileURLWithPath: path).lastPathComponent }
+
+    /// The variant in words: "int8 (nncf 3.4.0, preset transformer-ffn-out-bf16, 300 calibration windows)",
+    /// or "original (f16 weights)" for the plain conversion of the checkpoint.
+    public var variant: String {
+        guard let variant = manifest.variant else {
+            return "original (\(manifest.weights_precision ?? "f32") weights)"
+        }
+        guard let quantization = manifest.quantization else { return variant }
+        var details = "\(quantization.tool), preset \(quantization.preset)"
+        if let windows = quantization.subset_size { details += ", \(windows) calibration windows" }
+        return "\(variant) (\(details))"
+    }
 
     /// The directory's name or path as given by a user, resolved:
     ///

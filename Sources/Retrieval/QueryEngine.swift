@@ -33,15 +33,18 @@ public final class QueryEngine {
     /// Token budget of one reranking batch.
     public var batchTokens = 8192
 
-    /// - Throws: `QueryError.setup` when the store was built with another embedding model; `StoreError`.
+    /// - Throws: `QueryError.setup` when the store was built with another embedding model or another variant of
+    ///   it (different weights); `StoreError`.
     public init(store: Store, embedder: Embedder, crossEncoder: CrossEncoder? = nil) throws {
         if let identity = try store.modelIdentity() {
-            let manifest = embedder.directory.manifest
-            guard identity.modelID == manifest.model_id, identity.dimension == embedder.dimension else {
+            // Vectors of another model, or of another variant of the same one (int8 and the original have
+            // different weights), are not comparable with the store's.
+            let differences = identity.differences(from: ModelIdentity(embedder.directory))
+            guard differences.isEmpty else {
                 throw QueryError.setup(
-                    "\(store.path) holds \(identity.dimension)-dimensional vectors of \(identity.modelID), "
-                        + "but the query model is \(manifest.model_id) (\(embedder.dimension) dimensions); "
-                        + "use --model with the model the store was built with")
+                    "\(store.path) was built with \(identity), but the query model \(embedder.directory.name) has "
+                        + differences.joined(separator: ", ") + "; use --model with the model the store was built with"
+                        + (identity.name.isEmpty ? "" : " (\(identity.name))"))
             }
         }
         self.store = store

@@ -7,11 +7,15 @@ public struct ModelIdentity: Sendable, Hashable, CustomStringConvertible {
     /// sha256 of the weights actually run (the IR .bin): two conversions of one checkpoint with different
     /// precision or quantization differ here.
     public var weightsSHA256: String
-    /// A short name for the variant ("f16 weights", "int8 nncf transformer"), for people; not compared.
+    /// The variant in words ("original (f16 weights)", "int8 (nncf 3.4.0, ...)"), for people; not compared.
     public var variant: String
+    /// The model directory's short name ("all-MiniLM-L6-v2-int8"): what `query` loads when no model is given.
+    /// Not compared (the weights are).
+    public var name: String
 
     public init(
-        modelID: String, dimension: Int, pooling: String, normalized: Bool, weightsSHA256: String, variant: String = ""
+        modelID: String, dimension: Int, pooling: String, normalized: Bool, weightsSHA256: String, variant: String = "",
+        name: String = ""
     ) {
         self.modelID = modelID
         self.dimension = dimension
@@ -19,10 +23,11 @@ public struct ModelIdentity: Sendable, Hashable, CustomStringConvertible {
         self.normalized = normalized
         self.weightsSHA256 = weightsSHA256
         self.variant = variant
+        self.name = name
     }
 
     public var description: String {
-        var text = "\(modelID) (\(dimension)-d, \(pooling) pooling"
+        var text = (name.isEmpty ? "" : name + ": ") + "\(modelID) (\(dimension)-d, \(pooling) pooling"
         if normalized { text += ", normalized" }
         if !variant.isEmpty { text += ", \(variant)" }
         return text + ", weights sha256 \(weightsSHA256.prefix(12))…)"

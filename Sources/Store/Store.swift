@@ -177,7 +177,7 @@ public final class Store {
             return ModelIdentity(
                 modelID: model, dimension: dimension, pooling: values["pooling"] ?? "",
                 normalized: values["normalized"] == "true", weightsSHA256: values["weights_sha256"] ?? "",
-                variant: values["variant"] ?? "")
+                variant: values["variant"] ?? "", name: values["model_name"] ?? "")
         }
     }
 
@@ -201,7 +201,7 @@ public final class Store {
                 let values: [(String, String)] = [
                     ("model_id", model.modelID), ("dimension", String(model.dimension)), ("pooling", model.pooling),
                     ("normalized", model.normalized ? "true" : "false"), ("weights_sha256", model.weightsSHA256),
-                    ("variant", model.variant),
+                    ("variant", model.variant), ("model_name", model.name),
                 ]
                 for (key, value) in values {
                     try connection.execute(

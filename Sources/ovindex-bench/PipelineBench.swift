@@ -2,6 +2,7 @@ import Embedding
 import Foundation
 import OpenVINO
 import Pipeline
+import Retrieval
 import Store
 import TextIO
 import Tokenizer
@@ -32,7 +33,7 @@ enum PipelineBench {
         let monitor = RunMonitor()
         let runner = PipelineRunner(
             definition: definition, engine: embedder, tokenizer: embedder.tokenizer,
-            maximumLength: embedder.maximumLength, model: model(directory), monitor: monitor)
+            maximumLength: embedder.maximumLength, model: ModelIdentity(directory), monitor: monitor)
         let report = try await runner.run()
         let snapshot = monitor.snapshot
         var result: [String: Double] = [
@@ -56,13 +57,6 @@ enum PipelineBench {
         }
         let fields = result.keys.sorted().map { "\"\($0)\": \(result[$0] ?? 0)" }.joined(separator: ", ")
         print("{\"bench\": \"pipeline\", \(fields)}")
-    }
-
-    static func model(_ directory: ModelDirectory) -> ModelIdentity {
-        ModelIdentity(
-            modelID: directory.manifest.model_id, dimension: directory.manifest.dimension ?? 0,
-            pooling: directory.manifest.pooling ?? "", normalized: directory.manifest.normalized ?? false,
-            weightsSHA256: directory.manifest.weights_sha256, variant: directory.name)
     }
 
     static func rawInference(_ definition: PipelineDefinition, embedder: Embedder) async throws

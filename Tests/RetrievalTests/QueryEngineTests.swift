@@ -58,10 +58,7 @@ final class Library {
             model, options: .init(precision: .f32), cache: ModelCache(core: try Core()))
         let path = directory.file("library.sqlite")
         let store = try Store(path: path)
-        try store.bind(
-            to: ModelIdentity(
-                modelID: model.manifest.model_id, dimension: embedder.dimension, pooling: "mean", normalized: true,
-                weightsSHA256: model.manifest.weights_sha256, variant: model.name))
+        try store.bind(to: ModelIdentity(model))
         var inputs: [DocumentInput] = []
         for document in documents {
             let vectors = try await embedder.embed(document.chunks.map(embedder.encode))
@@ -198,5 +195,24 @@ final class Library {
         #expect(throws: QueryError.self) {
             _ = try QueryEngine(store: store, embedder: library.embedder)
         }
+    }
+
+    /// The int8 variant has the same model id and dimension but other weights: its vectors are not comparable.
+    @Test func aStoreOfAnotherVariantOfTheSameModelIsRefused() async throws {
+        let directory = try TemporaryDirectory()
+        let store = try Store(path: directory.file("int8.sqlite"))
+        let int8 = try ModelDirectory(path: ProjectPaths.model("all-MiniLM-L6-v2-int8").path)
+        #expect(int8.manifest.model_id == library.embedder.directory.manifest.model_id)
+        try store.bind(to: ModelIdentity(int8))
+        do {
+            _ = try QueryEngine(store: store, embedder: library.embedder)
+            Issue.record("a store built with the int8 model was searched with the original model")
+        } catch let error as QueryError {
+            #expect(error.description.contains("all-MiniLM-L6-v2-int8"), "\(error)")
+            #expect(error.description.contains("weights"), "\(error)")
+        }
+        let same = try Store(path: directory.file("same.sqlite"))
+        try same.bind(to: ModelIdentity(library.embedder.directory))
+        _ = try QueryEngine(store: same, embedder: library.embedder)
     }
 }

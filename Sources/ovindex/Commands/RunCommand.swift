@@ -2,6 +2,7 @@ import Embedding
 import Foundation
 import OpenVINO
 import Pipeline
+import Retrieval
 import Store
 import Synchronization
 import TextIO

@@ -1,6 +1,7 @@
 import Embedding
 import Foundation
 import OpenVINO
+import Retrieval
 import Store
 
 /// `ovindex status`: whether the model and the store are ready, and how the last run ended.
@@ -20,7 +21,8 @@ struct StatusCommand: Command {
 
         Options:
           --store STORE          the store to check
-          --model DIR|NAME       the model (default: all-MiniLM-L6-v2)
+          --model DIR|NAME       the model (default: the store's own model when it recorded one, else
+                                 all-MiniLM-L6-v2)
           --no-load              do not verify the weights or run an inference
         """
 
@@ -45,7 +47,9 @@ struct StatusCommand: Command {
         let out = Terminal.output
         var directory: ModelDirectory?
         do {
-            let found = try ModelDirectory.resolve(model)
+            // The model the store was built with is the one queries will need: check that one by default.
+            let storeModel = store.flatMap { try? Store(path: $0, mode: .readOnly).modelIdentity() }
+            let found = try ModelDirectory.resolve(model, for: storeModel)
             directory = found
             let manifest = found.manifest
             out.write(line: "model      \(found.name): found at \(found.path)")
@@ -53,6 +57,7 @@ struct StatusCommand: Command {
                 line: "           \(manifest.model_id), task \(manifest.task), "
                     + (manifest.dimension.map { "\($0)-d, " } ?? "")
                     + "max \(manifest.max_sequence_length) tokens, weights \(manifest.weights_sha256.prefix(12))…")
+            out.write(line: "variant    \(found.variant)")
             if check {
                 ready = try await checkModel(found) && ready
             }
