@@ -45,3 +45,10 @@ echo '== the same question, keyword search alone (BM25) and vector search rerank
 "$bin" query "how do I resume a backfill that was killed?" --store var/sample.sqlite -k 3 --mode keyword
 "$bin" query "how do I resume a backfill that was killed?" --store var/sample.sqlite -k 3 --mode vector \
     --rerank late-interaction
+
+echo
+echo '== the int8 variant setup made: the sample indexed into its own store, then the same question'
+echo '   (query uses the model the store recorded; see README, "The int8 model")'
+"$bin" run pipelines/sample.json --model all-MiniLM-L6-v2-int8 --store var/sample-int8.sqlite --quiet
+"$bin" status var/sample-int8.sqlite --no-load | grep -E '^(model|variant|match) '
+"$bin" query "how do I resume a backfill that was killed?" --store var/sample-int8.sqlite -k 3
