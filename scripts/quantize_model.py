@@ -157,16 +157,13 @@ def quantize(source: Path, output: Path, preset: str, folder: Path, subset_size:
     if preset != "default":
         arguments["model_type"] = nncf.ModelType.TRANSFORMER
         settings["model_type"] = "transformer"
-    if preset == "transformer-ffn-out-bf16":
-        ignored = gelu_fed_matmuls(model)
+    kept = {"transformer-ffn-out-bf16": (gelu_fed_matmuls, "GELU-fed MatMul"),
+            "transformer-attention-bf16": (activation_matmuls, "attention MatMul (two activation inputs)")}
+    if preset in kept:
+        find, what = kept[preset]
+        ignored = find(model)
         if not ignored:
-            raise QuantizationError(f"{source}: no GELU-fed MatMul found to keep in higher precision")
-        arguments["ignored_scope"] = nncf.IgnoredScope(names=ignored)
-        settings["ignored"] = ignored
-    if preset == "transformer-attention-bf16":
-        ignored = activation_matmuls(model)
-        if not ignored:
-            raise QuantizationError(f"{source}: no attention MatMul (two activation inputs) found")
+            raise QuantizationError(f"{source}: no {what} found to keep in higher precision")
         arguments["ignored_scope"] = nncf.IgnoredScope(names=ignored)
         settings["ignored"] = ignored
     quantized = nncf.quantize(model, nncf.Dataset(windows), **arguments)
