@@ -37,6 +37,8 @@ from pathlib import Path
 
 import numpy as np
 
+from convert_model import sha256_file
+
 ROOT = Path(__file__).resolve().parent.parent
 LICENSES = Path("/usr/share/common-licenses")
 WINDOWS = [256, 128, 64, 32, 16, 8]
@@ -48,14 +50,6 @@ OWN_FILES = {"model.xml", "model.bin", "manifest.json", ".setup-stamp"}
 
 class QuantizationError(Exception):
     pass
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def calibration_texts(folder: Path) -> list[tuple[str, str]]:
