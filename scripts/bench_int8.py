@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Chooses the int8 model's quantization settings by measurement (release build; needs `make setup`).
 
-    scripts/bench_int8.py [accuracy retrieval speed speed-no-amx] [--runs 3] [--mb 4] [--mb-no-amx 1] [--chunks 2048]
+    scripts/bench_int8.py [accuracy retrieval speed speed-no-amx profile] [--runs 3] [--mb 4] [--mb-no-amx 1]
+                          [--chunks 2048]
 
 For each preset of scripts/quantize_model.py (calibrated exactly as setup does it), against the model setup
 converts (run by ovindex in bf16 on this CPU, its default):
@@ -19,6 +20,11 @@ speed-no-amx
            from using AMX: an emulation of a CPU with AVX-512 BF16 and VNNI but no AMX, not a real one (some
            OpenVINO kernels may still see the real CPU). The original model at f32 is added, since without AMX
            bf16 need not be its fastest precision.
+profile    where one batch's time goes (OpenVINO's per-layer counters, one request, batches of 32 real windows of
+           256, 128 and 32 tokens), split into fully connected layers, attention subgraphs and the rest, with and
+           without AMX; and, on this CPU, the most any int8 model could gain if its fully connected layers ran
+           twice as fast as in bf16 (AMX's peak int8/bf16 ratio; int8 also halves the bytes moved) and nothing
+           else got faster.
 
 Everything is written under $TMPDIR/ovindex-bench. Results print as Markdown tables.
 """
@@ -44,15 +50,17 @@ import bench_pipeline  # noqa: E402
 import quantize_model  # noqa: E402
 
 
-def candidates() -> dict[str, Path]:
-    """bf16 (the base model as ovindex runs it) and one quantized directory per preset, calibrated as setup does."""
+def candidates(quantize: bool = True) -> dict[str, Path]:
+    """bf16 (the base model as ovindex runs it) and one quantized directory per preset, calibrated as setup does
+    (or, with `quantize` false, as an earlier run of this script left it)."""
     models = {"bf16 (original)": BASE}
     shipped = json.loads((BASE.parent / "all-MiniLM-L6-v2-int8/manifest.json").read_text())["weights_sha256"]
     for preset in quantize_model.PRESETS:
         folder = WORK / "int8" / preset
-        print(f"quantizing with preset {preset}", file=sys.stderr)
-        subprocess.run([sys.executable, str(ROOT / "scripts/quantize_model.py"), str(BASE), str(folder),
-                        "--preset", preset], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if quantize or not (folder / "manifest.json").exists():
+            print(f"quantizing with preset {preset}", file=sys.stderr)
+            subprocess.run([sys.executable, str(ROOT / "scripts/quantize_model.py"), str(BASE), str(folder),
+                            "--preset", preset], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         weights = json.loads((folder / "manifest.json").read_text())["weights_sha256"]
         models[f"int8 {preset}" + (" (shipped)" if weights == shipped else "")] = folder
     return models
@@ -108,6 +116,57 @@ def neighbours(vectors: np.ndarray, k: int = 10) -> np.ndarray:
     similarity = unit @ unit.T
     np.fill_diagonal(similarity, -np.inf)
     return np.argsort(-similarity, axis=1)[:, :k]
+
+
+def layer_times(request, ids: np.ndarray) -> dict[str, float]:
+    """Milliseconds of one batch by layer kind, from OpenVINO's per-layer counters."""
+    request.infer({"input_ids": ids, "attention_mask": np.ones_like(ids), "token_type_ids": np.zeros_like(ids)})
+    times = {"fully connected": 0.0, "attention": 0.0, "other": 0.0}
+    for layer in request.profiling_info:
+        if layer.node_type.startswith("FullyConnected"):  # also FullyConnectedQuantizedLegacy (int8 out)
+            kind = "fully connected"
+        else:
+            kind = "attention" if layer.node_type == "Subgraph" else "other"
+        times[kind] += layer.real_time.total_seconds() * 1000
+    return times
+
+
+def profile(models: dict[str, Path], label: str, bound: bool, rounds: int = 9,
+            lengths: tuple[int, ...] = (256, 128, 32)) -> None:
+    """Prints where each model's batches go (models interleaved batch by batch, medians over `rounds`) and, with
+    `bound`, the most int8 could gain over bf16 at each length."""
+    import openvino as ov
+
+    print(f"\nWhere one batch of 32 windows goes, {label} (ms per batch, OpenVINO per-layer counters, one request, "
+          f"models interleaved, medians of {rounds})\n")
+    print("| tokens | model | total | fully connected | attention subgraphs | other | vs bf16 |")
+    print("| ---: | --- | ---: | ---: | ---: | ---: | ---: |")
+    bounds = []
+    for length in lengths:
+        ids = windows(32, length)
+        # A compiled model per length: after a request has run another shape, some layers' counters are stale.
+        requests = {name: ov.Core().compile_model(str(folder / "model.xml"), "CPU",
+                                                  {"PERF_COUNT": "YES", "PERFORMANCE_HINT": "LATENCY"})
+                    .create_infer_request() for name, folder in models.items()}
+        samples = {name: [] for name in models}
+        for lap in range(rounds + 1):
+            for name, request in requests.items():
+                times = layer_times(request, ids)
+                if lap > 0:  # the first lap warms up (shape-specific compilation)
+                    samples[name].append(times | {"total": sum(times.values())})
+        medians = {name: {kind: statistics.median(t[kind] for t in values) for kind in values[0]}
+                   for name, values in samples.items()}
+        base = medians["bf16 (original)"]
+        share = base["fully connected"] / base["total"]
+        bounds.append((length, share, 1 / ((1 - share) + share / 2)))
+        for name, times in medians.items():
+            print(f"| {length} | {name} | {times['total']:.1f} | {times['fully connected']:.1f} | "
+                  f"{times['attention']:.1f} | {times['other']:.1f} | {base['total'] / times['total']:.2f}x |")
+    print()
+    for length, share, best in bounds if bound else []:
+        print(f"- {length} tokens: fully connected layers are {share:.0%} of the bf16 batch; int8 fully connected "
+              f"layers at twice their bf16 speed, all else unchanged, would make the batch at most {best:.2f}x faster")
+    sys.stdout.flush()
 
 
 def questions() -> list[list[int]]:
@@ -199,8 +258,19 @@ def main() -> int:
     parser.add_argument("--mb", type=int, default=4)
     parser.add_argument("--chunks", type=int, default=2048)
     parser.add_argument("--mb-no-amx", type=int, default=1)
-    parser.add_argument("benchmarks", nargs="*", default=["accuracy", "retrieval", "speed", "speed-no-amx"])
+    everything = ["accuracy", "retrieval", "speed", "speed-no-amx", "profile"]
+    parser.add_argument("benchmarks", nargs="*", default=everything, metavar="BENCHMARK")
     args = parser.parse_args()
+    for unknown in set(args.benchmarks) - set(everything + ["profile-no-amx"]):
+        parser.error(f"unknown benchmark {unknown!r} (choose from {', '.join(everything)})")
+    if "profile-no-amx" in args.benchmarks:
+        # Run by "profile" in a process of its own: oneDNN reads ONEDNN_MAX_CPU_ISA once per process.
+        if args.benchmarks != ["profile-no-amx"] or os.environ.get("ONEDNN_MAX_CPU_ISA") != "AVX512_CORE_BF16":
+            parser.error("profile-no-amx is run by profile, alone, with ONEDNN_MAX_CPU_ISA=AVX512_CORE_BF16")
+        # No bound here: oneDNN's bf16 kernels without AMX are far from the hardware's bf16 peak.
+        profile(candidates(quantize=False), "without AMX (ONEDNN_MAX_CPU_ISA=AVX512_CORE_BF16, an emulation)",
+                bound=False)
+        return 0
     (WORK / "int8").mkdir(parents=True, exist_ok=True)
     models = candidates()
     if "accuracy" in args.benchmarks:
@@ -235,6 +305,10 @@ def main() -> int:
         print(f"\nIndexing speed without AMX (ONEDNN_MAX_CPU_ISA=AVX512_CORE_BF16, an emulation): `ovindex run` over "
               f"{args.mb_no_amx} MB, {args.runs} alternating rounds, medians\n")
         print_speed(rows)
+    if "profile" in args.benchmarks:
+        profile(models, "this CPU", bound=True)
+        subprocess.run([sys.executable, __file__, "profile-no-amx"], check=True,
+                       env={**os.environ, "ONEDNN_MAX_CPU_ISA": "AVX512_CORE_BF16"})
     return 0
 
 
