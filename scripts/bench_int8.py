@@ -84,16 +84,19 @@ def windows(count: int, length: int = 128) -> np.ndarray:
     return np.asarray(rows, dtype=np.int64)
 
 
-def compiled_model(folder: Path, precision: str | None):
+def compiled_model(folder: Path, precision: str | None, config: dict[str, str] | None = None):
     import openvino as ov
 
-    config = {"INFERENCE_PRECISION_HINT": precision} if precision else {}
+    config = (config or {}) | ({"INFERENCE_PRECISION_HINT": precision} if precision else {})
     return ov.Core().compile_model(str(folder / "model.xml"), "CPU", config)
 
 
+def model_inputs(ids: np.ndarray) -> dict[str, np.ndarray]:
+    return {"input_ids": ids, "attention_mask": np.ones_like(ids), "token_type_ids": np.zeros_like(ids)}
+
+
 def run_model(compiled, ids: np.ndarray) -> np.ndarray:
-    result = compiled({"input_ids": ids, "attention_mask": np.ones_like(ids), "token_type_ids": np.zeros_like(ids)})
-    return result[compiled.output("sentence_embedding")]
+    return compiled(model_inputs(ids))[compiled.output("sentence_embedding")]
 
 
 def sentence_vectors(folder: Path, ids: np.ndarray, precision: str | None) -> np.ndarray:
@@ -120,7 +123,7 @@ def neighbours(vectors: np.ndarray, k: int = 10) -> np.ndarray:
 
 def layer_times(request, ids: np.ndarray) -> dict[str, float]:
     """Milliseconds of one batch by layer kind, from OpenVINO's per-layer counters."""
-    request.infer({"input_ids": ids, "attention_mask": np.ones_like(ids), "token_type_ids": np.zeros_like(ids)})
+    request.infer(model_inputs(ids))
     times = {"fully connected": 0.0, "attention": 0.0, "other": 0.0}
     for layer in request.profiling_info:
         if layer.node_type.startswith("FullyConnected"):  # also FullyConnectedQuantizedLegacy (int8 out)
@@ -135,8 +138,6 @@ def profile(models: dict[str, Path], label: str, bound: bool, rounds: int = 9,
             lengths: tuple[int, ...] = (256, 128, 32)) -> None:
     """Prints where each model's batches go (models interleaved batch by batch, medians over `rounds`) and, with
     `bound`, the most int8 could gain over bf16 at each length."""
-    import openvino as ov
-
     print(f"\nWhere one batch of 32 windows goes, {label} (ms per batch, OpenVINO per-layer counters, one request, "
           f"models interleaved, medians of {rounds})\n")
     print("| tokens | model | total | fully connected | attention subgraphs | other | vs bf16 |")
@@ -145,8 +146,7 @@ def profile(models: dict[str, Path], label: str, bound: bool, rounds: int = 9,
     for length in lengths:
         ids = windows(32, length)
         # A compiled model per length: after a request has run another shape, some layers' counters are stale.
-        requests = {name: ov.Core().compile_model(str(folder / "model.xml"), "CPU",
-                                                  {"PERF_COUNT": "YES", "PERFORMANCE_HINT": "LATENCY"})
+        requests = {name: compiled_model(folder, None, {"PERF_COUNT": "YES", "PERFORMANCE_HINT": "LATENCY"})
                     .create_infer_request() for name, folder in models.items()}
         samples = {name: [] for name in models}
         for lap in range(rounds + 1):
