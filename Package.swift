@@ -39,7 +39,11 @@ let package = Package(
         .target(name: "Tokenizer", swiftSettings: swiftSettings),
         .target(name: "TextIO", swiftSettings: swiftSettings),
         .target(name: "Embedding", dependencies: ["OpenVINO", "Tokenizer"], swiftSettings: swiftSettings),
-        .target(name: "Store", dependencies: ["SQLite", "TextIO"], swiftSettings: swiftSettings),
+        // Optimised in debug builds too: the tests run the debug tool, and its SHA-256 of the model weights
+        // (checked before every run that has not seen them) and vector scans would otherwise take 30-70x longer.
+        .target(
+            name: "Store", dependencies: ["SQLite", "TextIO"],
+            swiftSettings: swiftSettings + [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(
             name: "Pipeline", dependencies: ["Embedding", "Store", "TextIO", "Tokenizer", "OpenVINO"],
             swiftSettings: swiftSettings),

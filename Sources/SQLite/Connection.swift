@@ -1,5 +1,9 @@
 internal import CSQLite
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// An open SQLite database (`sqlite3*`), configured for one writer and many readers. Closed on `deinit`.
 ///
 /// Opening sets, in this order: extended result codes, a busy timeout, `journal_mode=WAL` (checked to
@@ -13,7 +17,9 @@ public final class Connection {
         case readWriteCreate
         /// Opens an existing file for reading and writing.
         case readWrite
-        /// Opens an existing file for reading only.
+        /// Opens an existing file for reading only. A WAL database on media that cannot hold its `-shm` file
+        /// (read-only mounts, folders without write permission) and that no writer has open is opened as
+        /// immutable instead of failing.
         case readOnly
     }
 
@@ -27,15 +33,26 @@ public final class Connection {
     ///   SQLITE_BUSY.
     /// - Throws: `SQLiteError` naming the path: SQLITE_CANTOPEN (missing file, unwritable folder),
     ///   SQLITE_NOTADB (not a database), SQLITE_READONLY, SQLITE_CORRUPT.
-    public init(path: String, mode: Mode = .readWriteCreate, busyTimeout: Duration = .seconds(5)) throws(SQLiteError) {
+    public convenience init(
+        path: String, mode: Mode = .readWriteCreate, busyTimeout: Duration = .seconds(5)
+    ) throws(SQLiteError) {
+        do {
+            try self.init(path: path, uri: nil, mode: mode, busyTimeout: busyTimeout)
+        } catch let error where mode == .readOnly && Self.needsImmutable(error, path: path) {
+            try self.init(path: path, uri: Self.immutableURI(path), mode: mode, busyTimeout: busyTimeout)
+        }
+    }
+
+    private init(path: String, uri: String?, mode: Mode, busyTimeout: Duration) throws(SQLiteError) {
         var db: OpaquePointer?
-        let flags: Int32 =
+        var flags: Int32 =
             switch mode {
             case .readWriteCreate: SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
             case .readWrite: SQLITE_OPEN_READWRITE
             case .readOnly: SQLITE_OPEN_READONLY
             }
-        let status = sqlite3_open_v2(path, &db, flags | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE, nil)
+        if uri != nil { flags |= SQLITE_OPEN_URI }
+        let status = sqlite3_open_v2(uri ?? path, &db, flags | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE, nil)
         guard status == SQLITE_OK, let db else {
             let error = SQLiteError(code: status, connection: db, path: path)
             sqlite3_close_v2(db)
@@ -43,6 +60,7 @@ public final class Connection {
         }
         handle = db
         self.path = path
+        isImmutable = uri != nil
         do throws(SQLiteError) {
             sqlite3_extended_result_codes(db, 1)
             let (seconds, attoseconds) = busyTimeout.components
@@ -68,6 +86,32 @@ public final class Connection {
 
     deinit {
         sqlite3_close_v2(handle)
+    }
+
+    /// True when the file was opened as immutable (read-only media, see `Mode.readOnly`): SQLite then takes no
+    /// locks and assumes nobody changes the file while it is open.
+    public let isImmutable: Bool
+
+    /// Whether a read-only open failed only because SQLite could not create or open the WAL's `-shm` file, and
+    /// nobody has the database open for writing (no `-wal` file): then reading it as immutable is safe.
+    private static func needsImmutable(_ error: SQLiteError, path: String) -> Bool {
+        guard error.primaryCode == SQLITE_CANTOPEN || error.primaryCode == SQLITE_READONLY else { return false }
+        return access(path, R_OK) == 0 && access(path + "-wal", F_OK) != 0
+    }
+
+    /// `file:` URI for `path` with `immutable=1` (https://www.sqlite.org/uri.html): every byte but letters,
+    /// digits and `/-_.~` percent-encoded, so `?`, `#`, `%` and non-ASCII names survive.
+    static func immutableURI(_ path: String) -> String {
+        var uri = "file:"
+        for byte in path.utf8 {
+            let scalar = Unicode.Scalar(byte)
+            if byte < 0x80 && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "/-_.~".unicodeScalars.contains(scalar)) {
+                uri.unicodeScalars.append(scalar)
+            } else {
+                uri += "%" + (byte < 16 ? "0" : "") + String(byte, radix: 16, uppercase: true)
+            }
+        }
+        return uri + "?immutable=1"
     }
 
     /// Runs one or more SQL statements that return no rows.

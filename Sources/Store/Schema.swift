@@ -103,7 +103,18 @@ enum Schema {
             created_at  TEXT NOT NULL
         );
         CREATE INDEX rejects_run ON rejects(run_id);
+        """,
+        // 2: failures (transient: retried by the next run) are listed beside rejects (permanent), each row names
+        // its document when it has one, so a document's older rows can be replaced; runs count failures.
         """
+        ALTER TABLE rejects ADD COLUMN kind TEXT NOT NULL DEFAULT 'reject' CHECK (kind IN ('reject', 'failure'));
+        ALTER TABLE rejects ADD COLUMN document_key TEXT;
+        CREATE INDEX rejects_document ON rejects(document_key);
+        ALTER TABLE runs ADD COLUMN documents_failed INTEGER NOT NULL DEFAULT 0;
+        UPDATE rejects SET document_key = (
+            SELECT d.key FROM documents d WHERE d.state = 'rejected' AND d.source = rejects.input LIMIT 1)
+        WHERE line IS NULL;
+        """,
     ]
 
     static var version: Int { migrations.count }

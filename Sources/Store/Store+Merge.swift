@@ -143,8 +143,9 @@ extension Store {
             """)
         try connection.execute(
             """
-            INSERT INTO main.rejects (run_id, input, line, reason, limit_value, detail, created_at)
-            SELECT ?, r.input, r.line, r.reason, r.limit_value, r.detail, r.created_at FROM shard.rejects r
+            INSERT INTO main.rejects (run_id, input, line, reason, limit_value, detail, kind, document_key, created_at)
+            SELECT ?, r.input, r.line, r.reason, r.limit_value, r.detail, r.kind, r.document_key, r.created_at
+            FROM shard.rejects r
             WHERE NOT EXISTS (
                 SELECT 1 FROM main.rejects x WHERE x.input = r.input AND x.line IS r.line AND x.reason = r.reason
                 AND x.detail IS r.detail AND x.created_at = r.created_at)

@@ -72,7 +72,7 @@ extension Store {
                 """
                 SELECT id, started_at, updated_at, finished_at, status, settings, documents_seen, documents_indexed,
                     documents_unchanged, documents_rejected, documents_pruned, chunks_written, tokens_embedded,
-                    progress, error
+                    progress, error, documents_failed
                 FROM runs WHERE ?1 IS NULL OR id = ?1 ORDER BY id DESC LIMIT ?2
                 """)
             try statement.bind([id, limit])
@@ -86,6 +86,7 @@ extension Store {
                 counters.documentsPruned = statement.int(at: 10)
                 counters.chunksWritten = statement.int(at: 11)
                 counters.tokensEmbedded = statement.int(at: 12)
+                counters.documentsFailed = statement.int(at: 15)
                 records.append(
                     RunRecord(
                         id: statement.int64(at: 0), startedAt: statement.text(at: 1) ?? "",
@@ -131,15 +132,16 @@ extension Store {
     public func rejects(limit: Int = 20) throws(StoreError) -> [RejectInput] {
         try perform("reading rejects") {
             let statement = try connection.prepare(
-                "SELECT input, line, reason, limit_value, detail FROM rejects ORDER BY id DESC LIMIT ?")
+                "SELECT input, line, reason, limit_value, detail, kind, document_key FROM rejects ORDER BY id DESC LIMIT ?")
             try statement.bind([limit])
             var rejects: [RejectInput] = []
             while try statement.step() {
                 rejects.append(
                     RejectInput(
                         input: statement.text(at: 0) ?? "", line: statement.isNull(at: 1) ? nil : statement.int(at: 1),
-                        reason: statement.text(at: 2) ?? "", limit: statement.text(at: 3), detail: statement.text(at: 4)
-                    ))
+                        reason: statement.text(at: 2) ?? "", limit: statement.text(at: 3), detail: statement.text(at: 4),
+                        kind: RejectInput.Kind(rawValue: statement.text(at: 5) ?? "") ?? .reject,
+                        key: statement.text(at: 6)))
             }
             return rejects
         }

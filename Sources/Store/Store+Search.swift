@@ -29,6 +29,19 @@ public struct SearchHit: Sendable, Equatable {
     public var metadata: String
 }
 
+extension VectorIndex {
+    /// Throws unless `query` has the index's dimension (a store without vectors has dimension 0).
+    func requireDimension(of query: [Float], store: String) throws(StoreError) {
+        guard query.count == dimension else {
+            throw StoreError(
+                dimension == 0 ? .empty : .invalidWrite, path: store,
+                message: dimension == 0
+                    ? "holds no vectors yet: index documents into it with 'ovindex run' first"
+                    : "the query vector has \(query.count) dimensions, the store's vectors \(dimension)")
+        }
+    }
+}
+
 extension Store {
     /// Loads the int8 codes of every chunk into memory for `search`.
     public func loadVectorIndex() throws(StoreError) -> VectorIndex {
@@ -95,7 +108,8 @@ extension Store {
     public func search(
         _ query: [Float], k: Int, candidates: Int = 100, filter: SearchFilter = SearchFilter(), index: VectorIndex
     ) throws(StoreError) -> [SearchHit] {
-        try perform("searching") {
+        try index.requireDimension(of: query, store: path)
+        return try perform("searching") {
             try readSnapshot {
                 let allowed = try documents(matching: filter)
                 let picked = index.candidates(for: query, count: max(k, candidates), allowed: allowed)
@@ -111,7 +125,8 @@ extension Store {
     public func vectorCandidates(
         _ query: [Float], candidates: Int, filter: SearchFilter = SearchFilter(), index: VectorIndex
     ) throws(StoreError) -> [(chunkID: Int64, documentID: Int64, score: Float)] {
-        try perform("searching") {
+        try index.requireDimension(of: query, store: path)
+        return try perform("searching") {
             try readSnapshot {
                 let allowed = try documents(matching: filter)
                 let picked = index.candidates(for: query, count: candidates, allowed: allowed)

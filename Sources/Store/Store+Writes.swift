@@ -69,6 +69,8 @@ extension Store {
                     }
                     try writer.insert(reject)
                 }
+                // A document indexed now is no longer rejected or failed: its rows go.
+                for document in documents { try writer.forgetRejects(of: document.key) }
                 if let progress { try writer.record(progress) }
                 return outcome
             }
@@ -98,13 +100,29 @@ extension Store {
         }
     }
 
-    /// Calls `body` with every document key in the store, in key order (for pruning).
-    public func forEachDocumentKey(_ body: (String) throws -> Void) throws(StoreError) {
+    /// Calls `body` with every document's key and source in the store, in key order (for pruning).
+    public func forEachDocument(_ body: (_ key: String, _ source: String) throws -> Void) throws(StoreError) {
         try perform("listing documents") {
-            let statement = try connection.prepare("SELECT key FROM documents ORDER BY key")
+            let statement = try connection.prepare("SELECT key, source FROM documents ORDER BY key")
             while try statement.step() {
-                try body(statement.text(at: 0) ?? "")
+                try body(statement.text(at: 0) ?? "", statement.text(at: 1) ?? "")
             }
+        }
+    }
+
+    /// Deletes the rejects and failures of runs before `runID` that no longer describe the store: every row but
+    /// those of documents still recorded as rejected. Call it when run `runID` has read every source in full,
+    /// so that it reported every current problem again; the rejects table then lists each problem once.
+    /// Returns how many rows went.
+    @discardableResult
+    public func replaceEarlierRejects(before runID: Int64) throws(StoreError) -> Int {
+        try perform("replacing earlier rejects") {
+            try connection.execute(
+                """
+                DELETE FROM rejects WHERE (run_id IS NULL OR run_id != ?)
+                    AND (document_key IS NULL OR document_key NOT IN (SELECT key FROM documents WHERE state = 'rejected'))
+                """, [runID])
+            return connection.changes
         }
     }
 }
@@ -214,29 +232,40 @@ private struct BatchWriter {
         _ = try codes.step()
     }
 
+    /// Records a reject or failure; a document's earlier rows are replaced, so they never pile up.
     mutating func insert(_ reject: RejectInput) throws {
+        if let key = reject.key { try forgetRejects(of: key) }
         let insert = try statement(
             """
-            INSERT INTO rejects (run_id, input, line, reason, limit_value, detail, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, \(Schema.now))
+            INSERT INTO rejects (run_id, input, line, reason, limit_value, detail, kind, document_key, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, \(Schema.now))
             """)
-        try insert.bind([runID, reject.input, reject.line, reject.reason, reject.limit, reject.detail])
+        try insert.bind([
+            runID, reject.input, reject.line, reject.reason, reject.limit, reject.detail, reject.kind.rawValue,
+            reject.key,
+        ])
         _ = try insert.step()
+    }
+
+    mutating func forgetRejects(of key: String) throws {
+        let delete = try statement("DELETE FROM rejects WHERE document_key = ?")
+        try delete.bind([key])
+        _ = try delete.step()
     }
 
     mutating func record(_ progress: RunProgress) throws {
         let update = try statement(
             """
             UPDATE runs SET documents_seen = ?, documents_indexed = ?, documents_unchanged = ?,
-                documents_rejected = ?, documents_pruned = ?, chunks_written = ?, tokens_embedded = ?,
-                progress = ?, updated_at = \(Schema.now)
+                documents_rejected = ?, documents_pruned = ?, documents_failed = ?, chunks_written = ?,
+                tokens_embedded = ?, progress = ?, updated_at = \(Schema.now)
             WHERE id = ?
             """)
         let counters = progress.counters
         try update.bind([
             counters.documentsSeen, counters.documentsIndexed, counters.documentsUnchanged, counters.documentsRejected,
-            counters.documentsPruned, counters.chunksWritten, counters.tokensEmbedded, progress.cursor,
-            progress.runID,
+            counters.documentsPruned, counters.documentsFailed, counters.chunksWritten, counters.tokensEmbedded,
+            progress.cursor, progress.runID,
         ])
         _ = try update.step()
     }

@@ -10,6 +10,8 @@ public final class Store {
     public enum Mode: Sendable {
         /// Read and write; create the file when it does not exist.
         case readWrite
+        /// Read and write a store that must already exist (maintenance: vacuum, check).
+        case readWriteExisting
         /// Read only; the store must exist. Never changes the file.
         case readOnly
     }
@@ -36,7 +38,7 @@ public final class Store {
         let exists = FileManager.default.fileExists(atPath: path)
         if exists {
             try Self.inspect(path, supported: migrations.count)
-        } else if mode == .readOnly {
+        } else if mode != .readWrite {
             throw StoreError(.missing, path: path, message: "no store at this path")
         } else {
             let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
@@ -49,7 +51,7 @@ public final class Store {
         do {
             connection = try Connection(path: path, mode: mode == .readOnly ? .readOnly : .readWriteCreate)
             try connection.execute("PRAGMA mmap_size = 0")
-            if mode == .readWrite {
+            if mode != .readOnly {
                 try migrate(migrations)
             } else {
                 let version = Int(try connection.scalarInt("PRAGMA user_version") ?? 0)
@@ -86,6 +88,11 @@ public final class Store {
                     .notAStore, path: path,
                     message: "is an SQLite database of another application, not an ovindex store; nothing was changed")
             }
+            if version < 0 {
+                throw StoreError(
+                    .notAStore, path: path,
+                    message: "schema version \(version) is not one ovindex writes (damaged, or not a store); nothing was changed")
+            }
             if version > supported {
                 throw StoreError(
                     .newerSchema(found: version, supported: supported), path: path,
@@ -108,7 +115,9 @@ public final class Store {
                 .notAStore, path: path, message: "is not an SQLite database (not an ovindex store); nothing was changed"
             )
         case SQLiteError.corrupt:
-            StoreError(.database, path: path, message: "the database is corrupt", cause: error)
+            StoreError(
+                .corrupt, path: path,
+                message: "is corrupt: restore it from a backup or rebuild it with a new store", cause: error)
         case SQLiteError.readOnly, SQLiteError.cantOpen:
             StoreError(
                 .database, path: path, message: "cannot open for writing (read-only location or missing folder?)",
@@ -118,10 +127,12 @@ public final class Store {
         }
     }
 
-    /// Applies the migrations the store lacks, all in one transaction.
+    /// Applies the migrations the store lacks, all in one transaction; an existing store is checked first, so a
+    /// damaged one is not written to.
     private func migrate(_ migrations: [String]) throws {
         let version = Int(try connection.scalarInt("PRAGMA user_version") ?? 0)
         guard version < migrations.count else { return }
+        if version > 0 { try requireIntact() }
         try connection.inTransaction(.exclusive) {
             for migration in migrations[version...] {
                 try connection.execute(migration)
@@ -140,6 +151,11 @@ public final class Store {
         } catch let error as SQLiteError {
             if error.primaryCode == SQLiteError.readOnly {
                 throw StoreError(.database, path: path, message: "\(action): the store is read-only here", cause: error)
+            }
+            if error.primaryCode == SQLiteError.corrupt || error.primaryCode == SQLiteError.notADatabase {
+                throw StoreError(
+                    .corrupt, path: path, message: "\(action): the store is corrupt: restore it from a backup or rebuild it",
+                    cause: error)
             }
             throw StoreError.database(path, action, error)
         } catch {
@@ -233,10 +249,28 @@ public final class Store {
         }
     }
 
+    /// A value the store keeps about itself (`index_info`), such as a cached verdict; nil when absent.
+    public func info(_ key: String) throws(StoreError) -> String? {
+        try perform("reading index_info") {
+            try connection.scalarText("SELECT value FROM index_info WHERE key = ?", ["note." + key])
+        }
+    }
+
+    /// Records a value the store keeps about itself (see `info(_:)`), replacing any earlier one.
+    public func setInfo(_ key: String, to value: String) throws(StoreError) {
+        try perform("writing index_info") {
+            try connection.execute(
+                "INSERT OR REPLACE INTO index_info (key, value) VALUES (?, ?)", ["note." + key, value])
+        }
+    }
+
     // MARK: - Maintenance
 
     /// Reclaims the space of deleted rows (`VACUUM`), merges the full-text index and checkpoints the WAL.
+    ///
+    /// - Throws: `StoreError.Kind.corrupt`, before anything is rewritten, when the quick check fails.
     public func vacuum() throws(StoreError) {
+        try requireIntact()
         try perform("vacuuming") {
             try connection.execute("INSERT INTO chunks_fts(chunks_fts) VALUES ('optimize')")
             try connection.execute("VACUUM")

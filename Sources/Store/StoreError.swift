@@ -13,7 +13,11 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case missing
         /// A write that breaks the store's rules (wrong vector dimension, duplicate chunk ordinal, ...).
         case invalidWrite
-        /// SQLite failed (I/O, lock, read-only location, corruption); `cause` has the details.
+        /// The store holds no vectors yet (no model recorded): nothing to search.
+        case empty
+        /// The file is damaged: SQLite's checks or ovindex's invariants fail. Nothing is written to it.
+        case corrupt
+        /// SQLite failed (I/O, lock, read-only location); `cause` has the details.
         case database
     }
 

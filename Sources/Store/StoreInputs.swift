@@ -48,9 +48,20 @@ public struct DocumentInput: Sendable, Equatable {
     }
 }
 
-/// Something the pipeline refused, with the reason and the limit it broke. With `document` set, the document
-/// is also recorded as rejected (its old chunks removed), so an unchanged rejected document is skipped next time.
+/// Something the pipeline refused (a reject: the input itself is at fault, permanently) or could not finish (a
+/// failure: an I/O error, an inference error or timeout, retried by the next run).
+///
+/// A reject with `document` set also records the document as rejected (its old chunks removed), so an unchanged
+/// rejected document is skipped next time. A failure never changes the document's row: the next run sees it as
+/// new or changed and tries again.
 public struct RejectInput: Sendable, Equatable {
+    public enum Kind: String, Sendable {
+        /// A fault of the input itself (invalid UTF-8, too large, ...): skipped while unchanged.
+        case reject
+        /// Transient (read error, inference error or timeout): the next run retries the document.
+        case failure
+    }
+
     public struct Document: Sendable, Equatable {
         public var key: String
         public var source: String
@@ -72,17 +83,28 @@ public struct RejectInput: Sendable, Equatable {
     public var limit: String?
     public var detail: String?
     public var document: Document?
+    public var kind: Kind
+    /// The document this is about, when there is one (with or without `document`): a document's newer row
+    /// replaces its older ones.
+    public var key: String?
 
     public init(
         input: String, line: Int? = nil, reason: String, limit: String? = nil, detail: String? = nil,
-        document: Document? = nil
+        document: Document? = nil, kind: Kind = .reject, key: String? = nil
     ) {
         self.input = input
         self.line = line
         self.reason = reason
         self.limit = limit
         self.detail = detail
-        self.document = document
+        self.document = kind == .reject ? document : nil
+        self.kind = kind
+        self.key = key ?? document?.key
+    }
+
+    /// A failure of the document `key`: recorded, never stored as rejected, retried by the next run.
+    public static func failure(input: String, key: String?, reason: String, detail: String? = nil) -> RejectInput {
+        RejectInput(input: input, reason: reason, detail: detail, kind: .failure, key: key)
     }
 }
 
@@ -106,6 +128,8 @@ public struct RunCounters: Sendable, Equatable {
     public var documentsUnchanged = 0
     public var documentsRejected = 0
     public var documentsPruned = 0
+    /// Documents that could not be finished this run (read or inference failures); the next run retries them.
+    public var documentsFailed = 0
     public var chunksWritten = 0
     public var tokensEmbedded = 0
 

@@ -32,3 +32,28 @@ import Testing
         #expect(error?.message.contains("needs an upgrade") == true)
     }
 }
+
+@Suite struct SchemaTwoMigrationTests {
+    @Test func aVersionOneStoreKeepsTheReasonsOfItsRejectedDocuments() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("v1.sqlite")
+        do {
+            let old = try Store(path: path, mode: .readWrite, migrations: Array(Schema.migrations.prefix(1)))
+            try old.connection.execute(
+                """
+                INSERT INTO documents (key, source, content_hash, byte_size, state, created_at, updated_at)
+                VALUES ('bad.txt', '/corpus/bad.txt', 'h', 3, 'rejected', 'now', 'now');
+                INSERT INTO rejects (input, reason, created_at) VALUES ('/corpus/bad.txt', 'invalid UTF-8', 'now');
+                INSERT INTO rejects (input, line, reason, created_at) VALUES ('/corpus/d.jsonl', 3, 'invalid JSON', 'now');
+                """)
+        }
+        let store = try Store(path: path)
+        #expect(try store.connection.scalarInt("PRAGMA user_version") == Int64(Schema.migrations.count))
+        let rejects = try store.rejects()
+        #expect(rejects.first { $0.input == "/corpus/bad.txt" }?.key == "bad.txt")
+        #expect(rejects.allSatisfy { $0.kind == .reject })
+        // The next completed run replaces the line reject and keeps the rejected document's.
+        try store.replaceEarlierRejects(before: try store.beginRun(settings: "{}"))
+        #expect(try store.rejects().map(\.input) == ["/corpus/bad.txt"])
+    }
+}

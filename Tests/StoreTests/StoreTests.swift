@@ -179,7 +179,7 @@ import TextIO
         }
         #expect(try store.keywordSearch("dropped", k: 5).isEmpty)
         var keys: [String] = []
-        try store.forEachDocumentKey { keys.append($0) }
+        try store.forEachDocument { key, _ in keys.append(key) }
         #expect(keys == ["keep"])
     }
 
