@@ -96,11 +96,15 @@ public final class Embedder: Sendable {
     ///
     /// - Throws: `OpenVINOError` (with kind `.timedOut` past the timeout), `CancellationError`.
     public func embed(_ encodings: [Encoding]) async throws -> [[Float]] {
+        try await embed(encodings, timeout: options.timeout)
+    }
+
+    /// `embed(_:)` with a timeout of its own (a check that must not fail only because the run's timeout is short).
+    public func embed(_ encodings: [Encoding], timeout: Duration) async throws -> [[Float]] {
         guard !encodings.isEmpty else { return [] }
         let batch = BatchEncoding(
             encodings, padID: tokenizer.paddingID, lengthMultiple: options.lengthMultiple, maximumLength: maximumLength)
         let dimension = self.dimension
-        let timeout = options.timeout
         return try await withRequest { request in
             try Self.setInputs(batch, on: request)
             try await request.infer(timeout: timeout)

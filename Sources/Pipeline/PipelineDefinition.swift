@@ -34,6 +34,8 @@ public struct PipelineDefinition: Sendable, Equatable {
         public var idField: String
         public var textField: String
         public var metadataFields: [String]
+        /// Follow symbolic links that lead out of the source folder (links inside it are always followed).
+        public var followSymlinks: Bool
 
         public init(path: String, format: Format? = nil) {
             self.path = path
@@ -44,6 +46,7 @@ public struct PipelineDefinition: Sendable, Equatable {
             idField = "id"
             textField = "text"
             metadataFields = ["*"]
+            followSymlinks = false
         }
     }
 
@@ -76,6 +79,10 @@ public struct PipelineDefinition: Sendable, Equatable {
     public var commitDocuments: Int = 64
     public var commitSeconds: Double = 2
     public var prune: Bool = false
+    /// The largest share of a source's stored documents one run may prune without `forcePrune`.
+    public var pruneMaxFraction: Double = 0.5
+    /// Prune even when more than `pruneMaxFraction` of a source's documents are gone (`--force-prune`).
+    public var forcePrune: Bool = false
     /// How many shards the corpus is split into when a scheduler gives only the index (`JOB_COMPLETION_INDEX`).
     public var shards: Int?
     /// This worker's shard (from --shard, or the scheduler's environment); nil indexes every document.
@@ -122,6 +129,7 @@ public struct PipelineDefinition: Sendable, Equatable {
             source.idField = try fields.string("id_field") ?? source.idField
             source.textField = try fields.string("text_field") ?? source.textField
             source.metadataFields = try fields.strings("metadata_fields") ?? source.metadataFields
+            source.followSymlinks = try fields.bool("follow_symlinks") ?? false
             try fields.rejectUnknown()
             sources.append(source)
         }
@@ -133,7 +141,21 @@ public struct PipelineDefinition: Sendable, Equatable {
             definition.model = model.contains("/") ? resolve(model) : model
         }
         definition.precision = try root.choice("precision", Precision.self) ?? .auto
-        definition.prune = try root.bool("prune") ?? false
+        // "prune": true, or {"enabled": true, "max_fraction": 0.5}.
+        if let prune = try root.value("prune") {
+            if case .bool(let flag) = prune {
+                definition.prune = flag
+            } else if case .object = prune {
+                let fields = try Fields(prune, path: "prune", file: file)
+                definition.prune = try fields.bool("enabled") ?? true
+                definition.pruneMaxFraction = try fields.number("max_fraction", in: 0...1) ?? definition.pruneMaxFraction
+                try fields.rejectUnknown()
+            } else {
+                throw DefinitionError(
+                    file: file, field: "prune",
+                    message: "must be true, false or an object like {\"enabled\": true, \"max_fraction\": 0.5}")
+            }
+        }
         definition.shards = try root.integer("shards", in: 1...1_000_000)
         if let chunking = try root.object("chunking") {
             definition.chunkTokens = try chunking.integer("max_tokens", in: 8...8192)
@@ -203,6 +225,7 @@ public struct PipelineDefinition: Sendable, Equatable {
         var writer = JSONWriter()
         var members: [String: JSONValue] = [
             "store": .string(store), "precision": .string(precision.rawValue), "prune": .bool(prune),
+            "prune_max_fraction": .number(String(pruneMaxFraction)), "force_prune": .bool(forcePrune),
             "overlap_tokens": .number(String(overlapTokens)), "max_document_bytes": .number(String(maxDocumentBytes)),
             "max_chunks_per_document": .number(String(maxChunksPerDocument)),
             "batch_tokens": .number(String(batchTokens)), "infer_requests": .number(String(inferRequests)),

@@ -1,6 +1,7 @@
 import Dispatch
 public import Embedding
 import Foundation
+import OpenVINO
 public import Store
 import TextIO
 public import Tokenizer
@@ -31,6 +32,8 @@ public struct RunReport: Sendable, Equatable {
     public var seconds: Double
     public var peakRSSBytes: Int
     public var error: String?
+    /// What the run wants its user to know although it is not an error (sources kept from pruning, ...).
+    public var notes: [String] = []
 }
 
 /// The indexing pipeline: reader → chunker → embedder → store writer, joined by bounded channels.
@@ -39,22 +42,30 @@ public struct RunReport: Sendable, Equatable {
 /// capacities whatever the corpus size. Documents whose content hash the store already has are skipped before
 /// chunking. A document's chunks, vectors and the run's progress are committed together; a killed run leaves
 /// only whole documents behind, and running again resumes (committed documents are unchanged, so skipped).
+///
+/// A run ends `completed` only when every document it met is stored, unchanged, or rejected for a fault of its
+/// own. Everything else ends it `failed` with an error: documents that could not be read or embedded (recorded
+/// as failures; the next run retries them), too many failing inference batches, a commit, prune or finish that
+/// fails. A stop (`shouldStopReading`) ends it `interrupted` after committing the documents already whole.
 public final class PipelineRunner: Sendable {
     public let definition: PipelineDefinition
     public let engine: any EmbeddingEngine
     public let chunker: Chunker
     public let model: ModelIdentity
     public let monitor: RunMonitor
-    /// Polled between documents: true stops reading (graceful shutdown).
+    /// Polled between documents and batches: true stops intake (graceful shutdown).
     let shouldStopReading: @Sendable () -> Bool
     /// Test seam: called each time the reader suspends because the document channel is full.
     let onReaderSuspended: (@Sendable () -> Void)?
+    let faults: FaultPlan
+    /// The model weights' fingerprint checked before the run (see `WeightsCheck`), recorded in the store.
+    let verifiedWeights: String?
 
     public init(
         definition: PipelineDefinition, engine: any EmbeddingEngine, tokenizer: BertTokenizer, maximumLength: Int,
         model: ModelIdentity, monitor: RunMonitor = RunMonitor(),
         shouldStopReading: @escaping @Sendable () -> Bool = { false },
-        onReaderSuspended: (@Sendable () -> Void)? = nil
+        onReaderSuspended: (@Sendable () -> Void)? = nil, faults: FaultPlan = .none, verifiedWeights: String? = nil
     ) {
         self.onReaderSuspended = onReaderSuspended
         self.definition = definition
@@ -65,18 +76,29 @@ public final class PipelineRunner: Sendable {
         self.model = model
         self.monitor = monitor
         self.shouldStopReading = shouldStopReading
+        self.faults = faults
+        self.verifiedWeights = verifiedWeights
     }
+
+    /// Where a store keeps the fingerprint of the weights last verified for it.
+    public static let verifiedWeightsKey = "verified_weights"
 
     /// Runs the pipeline to the end of its sources (or until told to stop) and reports.
     ///
-    /// - Throws: `StoreError` (including a model or chunking mismatch), `RunLockError`; a failure inside a
-    ///   stage ends the run as failed, recorded in the store, and is rethrown.
+    /// - Throws: before anything is written: `SourceError` (a missing or unreadable source), `RunLockError`,
+    ///   `StoreError` (a corrupt store, a model or chunking mismatch). After the run began: `RunFailure`, with the
+    ///   report of what was done and the error that failed the run (recorded in the store when it could be).
     public func run() async throws -> RunReport {
         let clock = ContinuousClock()
         let started = clock.now
+        let reader = CorpusReader(
+            sources: definition.sources, maxDocumentBytes: definition.maxDocumentBytes, shard: definition.shard,
+            store: definition.store, faults: faults)
+        try reader.checkSources()
         let lock = try RunLock(store: definition.store)
         defer { withExtendedLifetime(lock) {} }
         let store = try Store(path: definition.store)
+        try store.requireIntact()
         try store.bind(to: model)
         try store.bind(setting: "chunk_tokens", to: String(chunker.maxTokens), meaning: "chunks of at most")
         try store.bind(setting: "overlap_tokens", to: String(chunker.overlap), meaning: "a chunk overlap of")
@@ -84,10 +106,9 @@ public final class PipelineRunner: Sendable {
             // A shard's store holds that shard only: another shard's run would prune it away.
             try store.bind(setting: "shard", to: "\(shard.index)/\(shard.count)", meaning: "shard")
         }
+        if let verifiedWeights { try store.setInfo(Self.verifiedWeightsKey, to: verifiedWeights) }
         try store.interruptStaleRuns()
         let runID = try store.beginRun(settings: definition.json)
-        let reader = CorpusReader(
-            sources: definition.sources, maxDocumentBytes: definition.maxDocumentBytes, shard: definition.shard)
         // Shards split the bytes about evenly: the estimate keeps the ETA meaningful.
         let total = reader.totalBytes() / (definition.shard?.count ?? 1)
         monitor.update { $0.totalBytes = total }
@@ -96,7 +117,7 @@ public final class PipelineRunner: Sendable {
             capacity: definition.documentQueue, onSenderSuspended: onReaderSuspended)
         let chunks = BoundedChannel<ChunkJob>(capacity: definition.chunkQueue)
         let results = BoundedChannel<WriterMessage>(capacity: definition.resultQueue)
-        let writer = StoreWriter(store: store, runID: runID, definition: definition, monitor: monitor)
+        let writer = StoreWriter(store: store, runID: runID, definition: definition, monitor: monitor, faults: faults)
 
         var failure: (any Error)?
         do {
@@ -133,24 +154,63 @@ public final class PipelineRunner: Sendable {
         } catch {
             failure = error
         }
+        return try finish(
+            runID: runID, store: store, writer: writer, failure: failure, elapsed: { (clock.now - started).seconds })
+    }
 
-        let interrupted = failure is CancellationError || failure is ChannelClosedError || writer.readingStopped
-        let outcome: RunReport.Outcome =
-            failure == nil
-            ? (interrupted ? .interrupted : .completed)
-            : (interrupted ? .interrupted : .failed)
-        if outcome == .completed && definition.prune {
-            try writer.prune()
+    /// Commits what is whole, prunes, and records how the run ended; every failure on the way is the run's.
+    private func finish(
+        runID: Int64, store: Store, writer: StoreWriter, failure: (any Error)?, elapsed: () -> Double
+    ) throws -> RunReport {
+        var failure = failure
+        let stopped = shouldStopReading()
+        do {
+            try writer.commit(force: true, final: true)
+        } catch {
+            failure = failure ?? error
         }
-        try? writer.commit(force: true)
-        let message = failure.map { "\($0)" }
-        try? store.finishRun(
-            runID, status: RunRecord.Status(rawValue: outcome.rawValue) ?? .failed,
-            error: outcome == .completed ? nil : message ?? "stopped by a signal")
+        var notes: [String] = []
+        if failure == nil && !stopped && writer.readingComplete {
+            do {
+                if definition.prune { notes = try writer.prune() }
+                try store.replaceEarlierRejects(before: runID)
+            } catch let refused as PruneRefused {
+                notes = refused.notes
+                failure = refused
+            } catch {
+                failure = error
+            }
+        }
+        if failure == nil && !stopped && (!writer.readingComplete || writer.unfinishedDocuments > 0) {
+            failure = RunInvariantError(
+                message: "the run ended with \(writer.unfinishedDocuments) documents read but not finished "
+                    + "(reading complete: \(writer.readingComplete)); they were not stored and the next run redoes them")
+        }
+        if failure == nil, let first = writer.firstFailure {
+            failure = DocumentFailures(
+                count: writer.counters.documentsFailed, first: first, onlyIO: writer.onlyIOFailures)
+        }
+        let interrupted = stopped && (failure == nil || failure is CancellationError || failure is ChannelClosedError)
+        var outcome: RunReport.Outcome = interrupted ? .interrupted : (failure == nil ? .completed : .failed)
+        let message: String? =
+            switch outcome {
+            case .completed: nil
+            case .interrupted: "stopped by a signal"
+            case .failed: failure.map { "\($0)" }
+            }
+        do {
+            if faults.finish { throw InjectedFault(point: "recording the end of the run", store: store.path) }
+            try store.finishRun(
+                runID, status: RunRecord.Status(rawValue: outcome.rawValue) ?? .failed, error: message)
+        } catch {
+            failure = failure ?? error
+            outcome = .failed
+        }
         let report = RunReport(
             runID: runID, outcome: outcome, counters: writer.counters, rejects: writer.rejectCount,
-            chunksEmbedded: monitor.snapshot.chunksEmbedded, seconds: (clock.now - started).seconds,
-            peakRSSBytes: ProcessMemory.peakResidentBytes() ?? 0, error: outcome == .failed ? message : nil)
+            chunksEmbedded: monitor.snapshot.chunksEmbedded, seconds: elapsed(),
+            peakRSSBytes: ProcessMemory.peakResidentBytes() ?? 0,
+            error: outcome == .failed ? failure.map { "\($0)" } : nil, notes: notes)
         if let failure, outcome == .failed { throw RunFailure(report: report, underlying: failure) }
         return report
     }
@@ -163,7 +223,6 @@ public final class PipelineRunner: Sendable {
         // Its own read-only connection: the writer's transactions do not block these lookups (WAL).
         let lookup = try Store(path: definition.store, mode: .readOnly)
         let stop = shouldStopReading
-        var stopped = false
         try await reader.read(shouldStop: { stop() }) { item in
             switch item {
             case .document(let document):
@@ -183,10 +242,13 @@ public final class PipelineRunner: Sendable {
                     }
                 }
                 try await results.send(.rejected(reject))
+            case .failed(let failure):
+                try await results.send(.failed(failure))
+            case .sourceFinished(let report):
+                try await results.send(.sourceFinished(report))
             }
         }
-        stopped = stop()
-        try await results.send(.readingFinished(complete: !stopped))
+        try await results.send(.readingFinished(complete: !stop()))
         documents.finish()
     }
 
@@ -196,6 +258,11 @@ public final class PipelineRunner: Sendable {
     ) async throws {
         var sequence: UInt64 = 0
         for try await document in documents {
+            // After a stop, documents still arriving are dropped: the next run reads them again.
+            if shouldStopReading() {
+                monitor.documentsLeft(1)
+                continue
+            }
             let clock = ContinuousClock()
             let started = clock.now
             let plans = chunker.chunks(of: document.text)
@@ -238,10 +305,16 @@ public final class PipelineRunner: Sendable {
         let window = max(definition.batchRows, definition.chunkQueue)
         let engine = self.engine
         let monitor = self.monitor
-        try await withThrowingTaskGroup(of: Void.self) { group in
+        let timeout = definition.inferenceTimeoutSeconds
+        let faults = self.faults
+        var breaker = FailureBreaker(timeoutSeconds: timeout)
+        try await withThrowingTaskGroup(of: BatchVerdict.self) { group in
             var running = 0
+            var number = 0
             var shapes = Set<Int>()
-            while let first = try await chunks.receive() {
+            receiving: while let first = try await chunks.receive() {
+                // A stop takes no new batch: those in flight finish, the rest is redone by the next run.
+                if shouldStopReading() { break receiving }
                 var pool = [first]
                 while pool.count < window, let more = chunks.tryReceive() { pool.append(more) }
                 let lengths = pool.map(\.encoding.count)
@@ -252,8 +325,9 @@ public final class PipelineRunner: Sendable {
                         Array($0..<min($0 + definition.batchRows, pool.count))
                     }
                 for indices in batches {
+                    if shouldStopReading() { break receiving }
                     if running >= definition.inferRequests {
-                        try await group.next()
+                        if let verdict = try await group.next() { try breaker.record(verdict) }
                         running -= 1
                     }
                     let batch = indices.map { pool[$0] }
@@ -263,8 +337,11 @@ public final class PipelineRunner: Sendable {
                     if shapes.insert(batch.count << 16 | padded).inserted {
                         monitor.update { $0.distinctBatchShapes += 1 }
                     }
+                    number += 1
+                    let injected = faults.failsInference(batch: number)
                     group.addTask {
-                        let outcome = try await Self.embed(batch, engine: engine, retry: true)
+                        let outcome = try await Self.embed(
+                            batch, engine: engine, retry: true, injected: injected, timeoutSeconds: timeout)
                         monitor.update { snapshot in
                             snapshot.tokensComputed += computed
                             for (job, result) in outcome {
@@ -275,23 +352,29 @@ public final class PipelineRunner: Sendable {
                             }
                         }
                         try await results.send(.embedded(outcome.map { EmbeddedChunk(job: $0.0, result: $0.1) }))
+                        return BatchVerdict(outcome.map(\.1))
                     }
                     running += 1
                 }
             }
-            try await group.waitForAll()
+            // After a stop the chunker may still be sending: drain, so that it can finish.
+            while try await chunks.receive() != nil {}
+            for try await verdict in group { try breaker.record(verdict) }
         }
         results.finish()
     }
 
     /// Embeds a batch; a failed batch is tried again once, then split in halves until the failing chunks are
-    /// isolated. Cancellation is never retried.
+    /// isolated (a timeout is not split: it says the machine is too slow, not that a chunk is bad).
+    /// Cancellation is never retried. `injected` fails every attempt (the fault plan).
     static func embed(
-        _ batch: [ChunkJob], engine: any EmbeddingEngine, retry: Bool
+        _ batch: [ChunkJob], engine: any EmbeddingEngine, retry: Bool, injected: Bool = false,
+        timeoutSeconds: Double = 30
     ) async throws
         -> [(ChunkJob, Result<[Float], EmbeddingFailure>)]
     {
         do {
+            if injected { throw EmbeddingFailure(message: "inference failed (injected by OVINDEX_FAULTS)") }
             let vectors = try await engine.embed(batch.map(\.encoding))
             guard vectors.count == batch.count else {
                 throw EmbeddingFailure(message: "the model returned \(vectors.count) vectors for \(batch.count) chunks")
@@ -300,15 +383,106 @@ public final class PipelineRunner: Sendable {
         } catch is CancellationError {
             throw CancellationError()
         } catch {
-            if retry { return try await embed(batch, engine: engine, retry: false) }
-            if batch.count == 1 {
-                return [(batch[0], .failure(EmbeddingFailure(message: "\(error)")))]
+            if retry {
+                return try await embed(
+                    batch, engine: engine, retry: false, injected: injected, timeoutSeconds: timeoutSeconds)
+            }
+            let timedOut = (error as? OpenVINOError)?.kind == .timedOut
+            if batch.count == 1 || timedOut {
+                let message =
+                    timedOut
+                    ? "inference timed out after \(timeoutSeconds) s (timeouts.inference_seconds)" : "\(error)"
+                return batch.map { ($0, .failure(EmbeddingFailure(message: message))) }
             }
             let middle = batch.count / 2
-            return try await embed(Array(batch[..<middle]), engine: engine, retry: false)
-                + embed(Array(batch[middle...]), engine: engine, retry: false)
+            return try await embed(
+                Array(batch[..<middle]), engine: engine, retry: false, injected: injected,
+                timeoutSeconds: timeoutSeconds)
+                + embed(
+                    Array(batch[middle...]), engine: engine, retry: false, injected: injected,
+                    timeoutSeconds: timeoutSeconds)
         }
     }
+}
+
+/// How one batch ended, for the breaker: whether every chunk failed, and the last error.
+struct BatchVerdict: Sendable {
+    var failed: Bool
+    var message: String?
+
+    init(_ results: [Result<[Float], EmbeddingFailure>]) {
+        var message: String?
+        var failures = 0
+        for result in results {
+            if case .failure(let error) = result {
+                failures += 1
+                message = error.message
+            }
+        }
+        failed = !results.isEmpty && failures == results.count
+        self.message = message
+    }
+}
+
+/// Stops a run whose inference keeps failing (a broken model, a machine far too slow for the timeout) instead of
+/// turning the whole corpus into failures: three failed batches, if they are half or more of those finished,
+/// or five in a row.
+struct FailureBreaker {
+    let timeoutSeconds: Double
+    private(set) var failed = 0
+    private(set) var finished = 0
+    private(set) var consecutive = 0
+
+    init(timeoutSeconds: Double) {
+        self.timeoutSeconds = timeoutSeconds
+    }
+
+    mutating func record(_ verdict: BatchVerdict) throws(InferenceStopped) {
+        finished += 1
+        if verdict.failed {
+            failed += 1
+            consecutive += 1
+        } else {
+            consecutive = 0
+        }
+        if (failed >= 3 && failed * 2 >= finished) || consecutive >= 5 {
+            throw InferenceStopped(
+                failed: failed, finished: finished, last: verdict.message ?? "unknown", timeoutSeconds: timeoutSeconds)
+        }
+    }
+}
+
+/// The run stopped early because most inference batches failed.
+public struct InferenceStopped: Error, Sendable, Equatable, CustomStringConvertible {
+    public var failed: Int
+    public var finished: Int
+    public var last: String
+    public var timeoutSeconds: Double
+
+    public var description: String {
+        "stopped early: \(failed) of \(finished) inference batches failed (last: \(last)); the model is broken, or "
+            + "timeouts.inference_seconds (\(timeoutSeconds) s) is too short for this machine. Nothing was rejected: "
+            + "the next run tries these documents again"
+    }
+}
+
+/// Documents (or folders) that could not be read or embedded: listed as failures, retried by the next run.
+public struct DocumentFailures: Error, Sendable, Equatable, CustomStringConvertible {
+    public var count: Int
+    public var first: String
+    /// True when every failure was an I/O error (exit 74), false when inference failed too (exit 1).
+    public var onlyIO: Bool
+
+    public var description: String {
+        "\(count) documents could not be finished (first: \(first)); they are listed as failures in the store "
+            + "('ovindex store info') and the next run tries them again"
+    }
+}
+
+/// A broken promise inside the pipeline: reported as a failure rather than a run that claims to be complete.
+public struct RunInvariantError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
 }
 
 /// A run that failed, with what it had done when it failed.
@@ -343,8 +517,10 @@ struct EmbeddedChunk: Sendable {
 enum WriterMessage: Sendable {
     case unchanged(String)
     case rejected(RejectInput)
+    case failed(RejectInput)
     case planned(DocumentPlan)
     case embedded([EmbeddedChunk])
+    case sourceFinished(SourceReport)
     case readingFinished(complete: Bool)
 }
 

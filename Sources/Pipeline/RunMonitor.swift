@@ -11,6 +11,8 @@ public final class RunMonitor: Sendable {
         public var documentsRejected = 0
         public var rejects = 0
         public var documentsPruned = 0
+        /// Documents that could not be finished (read or inference failures): retried by the next run.
+        public var documentsFailed = 0
         public var chunksEmbedded = 0
         public var tokensEmbedded = 0
         /// Positions the model computed, padding included (rows × longest sequence, summed over batches).
@@ -18,11 +20,11 @@ public final class RunMonitor: Sendable {
         /// Distinct (rows, sequence length) input shapes sent to the model: each new one costs OpenVINO a
         /// shape compilation and a cache entry.
         public var distinctBatchShapes = 0
-        /// Documents read but not yet committed (the pipeline's bounded in-flight set).
         /// Time each side stage spent working (not waiting on channels), in seconds.
         public var readerSeconds = 0.0
         public var chunkerSeconds = 0.0
         public var writerSeconds = 0.0
+        /// Documents read but not yet committed (the pipeline's bounded in-flight set).
         public var documentsInFlight = 0
         public var maxDocumentsInFlight = 0
     }

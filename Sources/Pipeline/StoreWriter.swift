@@ -2,8 +2,8 @@ import Foundation
 import Store
 import TextIO
 
-/// The last stage: puts each document's vectors back together and commits finished documents, rejects and
-/// the run's progress in one transaction per batch.
+/// The last stage: puts each document's vectors back together and commits finished documents, rejects,
+/// failures and the run's progress in one transaction per batch.
 final class StoreWriter {
     private struct Assembly {
         var plan: DocumentPlan
@@ -16,49 +16,63 @@ final class StoreWriter {
     let runID: Int64
     let definition: PipelineDefinition
     let monitor: RunMonitor
+    let faults: FaultPlan
     private(set) var counters = RunCounters()
     private(set) var rejectCount = 0
-    /// True when the reader stopped early (signal): the sources were not all read, so no pruning.
-    private(set) var readingStopped = false
-    private var readingComplete = false
-    /// Keys seen this run, by hash (see `CorpusReader.checkDuplicate`), for pruning.
-    private var seen = Set<Int>()
+    /// True once the reader read every source to its end (no signal stopped it).
+    private(set) var readingComplete = false
+    /// How the reader read each source, by index.
+    private(set) var sourceReports: [Int: SourceReport] = [:]
+    /// The first failure of the run, and whether every failure so far was an I/O error.
+    private(set) var firstFailure: String?
+    private(set) var onlyIOFailures = true
+    /// Keys met this run (documents, unchanged, rejected and failed): what pruning must keep.
+    private var seen = Set<KeyDigest>()
     private var assemblies: [UInt64: Assembly] = [:]
     private var finished: [DocumentInput] = []
     private var rejects: [RejectInput] = []
     private var lastKey = ""
     private var lastCommit = ContinuousClock.now
     private var dirty = false
+    private var commits = 0
 
-    init(store: Store, runID: Int64, definition: PipelineDefinition, monitor: RunMonitor) {
+    init(store: Store, runID: Int64, definition: PipelineDefinition, monitor: RunMonitor, faults: FaultPlan = .none) {
         self.store = store
         self.runID = runID
         self.definition = definition
         self.monitor = monitor
+        self.faults = faults
     }
+
+    /// Documents planned but never finished (their chunks were dropped by a stop): not committed, redone by
+    /// the next run.
+    var unfinishedDocuments: Int { assemblies.count }
 
     func consume(_ messages: BoundedChannel<WriterMessage>) async throws {
         for try await message in messages {
             switch message {
             case .unchanged(let key):
-                seen.insert(key.hashValue)
+                seen.insert(KeyDigest(key))
                 counters.documentsSeen += 1
                 counters.documentsUnchanged += 1
                 dirty = true
             case .rejected(let reject):
-                if let document = reject.document { seen.insert(document.key.hashValue) }
+                if let document = reject.document { seen.insert(KeyDigest(document.key)) }
                 counters.documentsSeen += reject.document == nil ? 0 : 1
                 rejects.append(reject)
+            case .failed(let failure):
+                record(failure)
             case .planned(let plan):
-                seen.insert(plan.document.key.hashValue)
+                seen.insert(KeyDigest(plan.document.key))
                 counters.documentsSeen += 1
                 assemblies[plan.sequence] = Assembly(
                     plan: plan, vectors: Array(repeating: nil, count: plan.chunks.count), remaining: plan.chunks.count)
             case .embedded(let chunks):
-                for chunk in chunks { try place(chunk) }
+                for chunk in chunks { place(chunk) }
+            case .sourceFinished(let report):
+                sourceReports[report.index] = report
             case .readingFinished(let complete):
                 readingComplete = complete
-                readingStopped = !complete
             }
             monitor.update {
                 $0.documentsSeen = counters.documentsSeen
@@ -68,7 +82,25 @@ final class StoreWriter {
         }
     }
 
-    private func place(_ chunk: EmbeddedChunk) throws {
+    /// A document (or, without a key, a folder) that could not be finished: listed as a failure, its stored
+    /// version (if any) left as it was, and counted so that the run does not end as completed.
+    private func record(_ failure: RejectInput) {
+        if let key = failure.key {
+            seen.insert(KeyDigest(key))
+            counters.documentsSeen += 1
+            counters.documentsFailed += 1
+        }
+        if failure.reason != "read error" && failure.reason != "cannot read the folder" { onlyIOFailures = false }
+        if firstFailure == nil {
+            firstFailure =
+                "\(failure.input)\(failure.line.map { ":\($0)" } ?? ""): \(failure.reason)"
+                + (failure.detail.map { ": \($0)" } ?? "")
+        }
+        rejects.append(failure)
+        monitor.update { $0.documentsFailed = counters.documentsFailed }
+    }
+
+    private func place(_ chunk: EmbeddedChunk) {
         guard var assembly = assemblies[chunk.job.document] else { return }
         switch chunk.result {
         case .success(let vector):
@@ -85,10 +117,9 @@ final class StoreWriter {
         monitor.documentsLeft(1)
         let document = assembly.plan.document
         if let failure = assembly.failure {
-            rejects.append(
-                RejectInput(
-                    input: document.input, reason: "inference failed", detail: failure,
-                    document: .init(document)))
+            // Seen and counted when it was planned; a failure is recorded, not a reject.
+            counters.documentsSeen -= 1
+            record(.failure(input: document.input, key: document.key, reason: "inference failed", detail: failure))
             return
         }
         let chunks = assembly.plan.chunks.map { plan in
@@ -103,8 +134,9 @@ final class StoreWriter {
                 byteSize: document.byteSize, metadata: document.metadata, chunks: chunks))
     }
 
-    /// Writes what is ready when a batch is full, when the commit interval passed, or when `force`d.
-    func commit(force: Bool) throws {
+    /// Writes what is ready when a batch is full, when the commit interval passed, or when `force`d (`final`
+    /// for the run's last commit).
+    func commit(force: Bool, final: Bool = false) throws {
         let due =
             finished.count >= definition.commitDocuments
             || ContinuousClock.now - lastCommit >= .milliseconds(Int64(definition.commitSeconds * 1000))
@@ -123,11 +155,15 @@ final class StoreWriter {
             let busy = (clock.now - started).seconds
             monitor.update { $0.writerSeconds += busy }
         }
+        commits += 1
+        if faults.failsCommit(number: commits, final: final) {
+            throw InjectedFault(point: final ? "the final commit" : "commit \(commits)", store: store.path)
+        }
         try store.write(
             documents: documents, rejects: batchRejects,
             progress: RunProgress(runID: runID, counters: next, cursor: Self.cursor(cursor)))
         counters = next
-        rejectCount += batchRejects.count
+        rejectCount += batchRejects.filter { $0.kind == .reject }.count
         lastKey = cursor
         finished.removeAll(keepingCapacity: true)
         rejects.removeAll(keepingCapacity: true)
@@ -140,23 +176,34 @@ final class StoreWriter {
         }
     }
 
-    /// Deletes documents that are in the store but were not in the sources this run.
-    func prune() throws {
-        guard readingComplete else { return }
+    /// Deletes documents that are in the store but were not in the sources this run, within the limits of
+    /// `PrunePlan`. Returns notes on sources it kept.
+    ///
+    /// - Throws: `PruneRefused` when a source lost more than `prune.max_fraction` of its documents (nothing is
+    ///   deleted); `StoreError` when a deletion fails (the deletions are batched: earlier batches stay).
+    func prune() throws -> [String] {
+        guard readingComplete else { return [] }
         try commit(force: true)
-        var gone: [String] = []
-        try store.forEachDocumentKey { key in
-            if !seen.contains(key.hashValue) { gone.append(key) }
+        let sources = PrunePlan.Source.all(definition, reports: sourceReports)
+        let plan = try PrunePlan(
+            sources: sources, maxFraction: definition.pruneMaxFraction, force: definition.forcePrune,
+            stored: { body in try store.forEachDocument(body) }, seen: { [seen] in seen.contains(KeyDigest($0)) })
+        if let refusal = plan.refusal { throw PruneRefused(message: refusal, notes: plan.notes) }
+        if faults.prune && !plan.deletions.isEmpty {
+            throw InjectedFault(point: "deleting pruned documents", store: store.path)
         }
         var offset = 0
-        while offset < gone.count {
-            let slice = Array(gone[offset..<min(offset + 500, gone.count)])
-            counters.documentsPruned += slice.count
+        while offset < plan.deletions.count {
+            let slice = Array(plan.deletions[offset..<min(offset + 500, plan.deletions.count)])
+            var next = counters
+            next.documentsPruned += slice.count
             try store.deleteDocuments(
-                keys: slice, progress: RunProgress(runID: runID, counters: counters, cursor: Self.cursor(lastKey)))
+                keys: slice, progress: RunProgress(runID: runID, counters: next, cursor: Self.cursor(lastKey)))
+            counters = next
             offset += slice.count
         }
         monitor.update { $0.documentsPruned = counters.documentsPruned }
+        return plan.notes
     }
 
     static func cursor(_ key: String) -> String {
@@ -164,4 +211,11 @@ final class StoreWriter {
         writer.value(.object(["last_committed": .string(key)]))
         return String(decoding: writer.bytes, as: UTF8.self)
     }
+}
+
+/// Pruning refused because it would delete too large a share of a source: nothing was pruned.
+public struct PruneRefused: Error, Sendable, Equatable, CustomStringConvertible {
+    public var message: String
+    public var notes: [String]
+    public var description: String { message }
 }

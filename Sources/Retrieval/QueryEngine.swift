@@ -36,7 +36,12 @@ public final class QueryEngine {
     /// - Throws: `QueryError.setup` when the store was built with another embedding model or another variant of
     ///   it (different weights); `StoreError`.
     public init(store: Store, embedder: Embedder, crossEncoder: CrossEncoder? = nil) throws {
-        if let identity = try store.modelIdentity() {
+        guard let identity = try store.modelIdentity() else {
+            throw StoreError(
+                .empty, path: store.path,
+                message: "holds no vectors yet (no model recorded): index documents into it with 'ovindex run' first")
+        }
+        do {
             // Vectors of another model, or of another variant of the same one (int8 and the original have
             // different weights), are not comparable with the store's.
             let differences = identity.differences(from: ModelIdentity(embedder.directory))

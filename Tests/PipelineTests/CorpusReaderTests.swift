@@ -102,7 +102,7 @@ import TextIO
         let problems = rejects(items).map { "\($0.line ?? 0): \($0.reason)" }
         #expect(
             problems == [
-                "3: invalid JSON", "4: no \"body\" field", "5: no \"uid\" field", "0: duplicate document id",
+                "3: invalid JSON", "4: no \"body\" field", "5: no \"uid\" field", "6: duplicate document id",
                 "8: document too large",
             ])
     }
@@ -123,7 +123,9 @@ import TextIO
         try await CorpusReader(
             sources: [PipelineDefinition.Source(path: directory.file("docs"))], maxDocumentBytes: 100
         )
-        .read(shouldStop: { false }) { _ in count += 1 }
+        .read(shouldStop: { false }) { item in
+            if case .document = item { count += 1 }
+        }
         #expect(count == 10)
         let stopAfterThree = StopSwitch()
         var partial = 0

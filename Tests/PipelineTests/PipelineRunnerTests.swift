@@ -114,7 +114,7 @@ final class Gate: Sendable {
         #expect(inFlightWhenBlocked.withLock { $0.allSatisfy { $0 <= bound } })
     }
 
-    @Test func aChunkThatFailsTwiceIsRejectedAndTheRestIsStored() async throws {
+    @Test func aChunkThatFailsTwiceIsAFailureTheNextRunRetriesAndTheRestIsStored() async throws {
         let directory = try TemporaryDirectory()
         try directory.write("corpus/good1.txt", "A perfectly ordinary document.")
         try directory.write("corpus/poison.txt", "This one contains the word zebra, which the stub cannot embed.")
@@ -127,19 +127,52 @@ final class Gate: Sendable {
         definition.batchRows = 8
         let runner = PipelineRunner(
             definition: definition, engine: engine, tokenizer: tokenizer, maximumLength: 256, model: Self.model)
-        let report = try await runner.run()
-        #expect(report.outcome == .completed)
-        #expect(report.counters.documentsIndexed == 2)
-        #expect(report.rejects == 1)
+        let failure = await #expect(throws: RunFailure.self) { try await runner.run() }
+        #expect(failure?.report.outcome == .failed)
+        #expect(failure?.report.counters.documentsIndexed == 2)
+        #expect(failure?.report.counters.documentsFailed == 1)
+        #expect(failure?.report.rejects == 0)
+        #expect((failure?.underlying as? DocumentFailures)?.onlyIO == false)
         let store = try Store(path: definition.store, mode: .readOnly)
-        let reject = try #require(try store.rejects().first)
-        #expect(reject.reason == "inference failed")
-        #expect(reject.input.hasSuffix("poison.txt"))
-        #expect(reject.detail?.contains("stub failure") == true)
+        let listed = try #require(try store.rejects().first)
+        #expect(listed.kind == .failure)
+        #expect(listed.reason == "inference failed")
+        #expect(listed.input.hasSuffix("poison.txt"))
+        #expect(listed.detail?.contains("stub failure") == true)
         var keys: [String] = []
-        try store.forEachDocumentKey { keys.append($0) }
-        #expect(keys == ["good1.txt", "good2.txt", "poison.txt"])  // poison recorded as rejected
-        #expect(try store.statistics().rejectedDocuments == 1)
+        try store.forEachDocument { key, _ in keys.append(key) }
+        #expect(keys == ["good1.txt", "good2.txt"])  // not recorded: the next run must try it again
+        #expect(try store.lastRun()?.status == .failed)
+
+        // Once the model copes, the next run stores it and the failure is no longer listed.
+        let healed = try await PipelineRunner(
+            definition: definition, engine: StubEngine(), tokenizer: tokenizer, maximumLength: 256, model: Self.model
+        ).run()
+        #expect(healed.outcome == .completed)
+        #expect(healed.counters.documentsIndexed == 1)
+        #expect(healed.counters.documentsUnchanged == 2)
+        #expect(try store.rejects().isEmpty)
+    }
+
+    @Test func aModelThatAlwaysFailsStopsTheRunEarlyWithoutRejectingAnything() async throws {
+        let directory = try TemporaryDirectory()
+        let engine = StubEngine(failing: { _, _ in true })
+        var definition = PipelineDefinition(
+            store: directory.file("s.sqlite"),
+            sources: [PipelineDefinition.Source(path: try corpus(directory, documents: 200))])
+        definition.batchRows = 2
+        definition.inferRequests = 1
+        let runner = PipelineRunner(
+            definition: definition, engine: engine, tokenizer: try tokenizer(), maximumLength: 256, model: Self.model)
+        let failure = await #expect(throws: RunFailure.self) { try await runner.run() }
+        let stopped = try #require(failure?.underlying as? InferenceStopped)
+        #expect(stopped.failed >= 3)
+        #expect(failure?.report.counters.documentsRejected == 0)
+        // A handful of batches, not the corpus: each batch is tried twice, then split in two.
+        #expect(engine.calls.load(ordering: .relaxed) < 40)
+        let store = try Store(path: definition.store, mode: .readOnly)
+        #expect(try store.statistics().documents == 0)
+        #expect(try store.lastRun()?.status == .failed)
     }
 
     @Test func aBatchThatFailsOnceIsRetriedAndStored() async throws {
@@ -216,7 +249,8 @@ final class Gate: Sendable {
         do {
             let lock = try RunLock(store: directory.file("s.sqlite"))
             let error = #expect(throws: RunLockError.self) { try RunLock(store: directory.file("s.sqlite")) }
-            #expect(error?.message.contains("another ovindex run is writing to this store (pid \(getpid()))") == true)
+            #expect(error?.kind == .busy)
+            #expect(error?.message.contains("another ovindex run is writing to this store") == true)
             withExtendedLifetime(lock) {}
         }
         // Released with its owner: the next run takes it.

@@ -63,6 +63,7 @@ struct ShardTests {
                 switch item {
                 case .document(let document): union.append(document.key)
                 case .rejected: rejects += 1
+                case .failed, .sourceFinished: break
                 }
             }
         }

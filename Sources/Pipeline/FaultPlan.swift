@@ -1,0 +1,106 @@
+import Foundation
+
+/// Failures injected at named points of a run, so that tests can show what a run does when each point fails.
+///
+/// Read from `OVINDEX_FAULTS` by debug builds only: a release build never looks at it. The variable holds a
+/// comma-separated list of:
+///
+///     read=KEY      reading the document KEY fails with EIO
+///     list=FOLDER   listing FOLDER (its path relative to the source) fails with EACCES
+///     stall=KEY     reading the document KEY blocks for good (a hung network read)
+///     inference=N   every attempt at the Nth inference batch fails; N+ fails it and every later one
+///     commit=N      the Nth commit fails with an I/O error; commit=final fails the run's last commit
+///     prune         deleting the pruned documents fails with an I/O error
+///     finish        recording the end of the run fails with an I/O error
+public struct FaultPlan: Sendable, Equatable {
+    public enum Commit: Sendable, Equatable {
+        case number(Int)
+        case final
+    }
+
+    public var readFailures: Set<String> = []
+    public var listFailures: Set<String> = []
+    public var stalls: Set<String> = []
+    /// The first failing inference batch (1-based), and whether every later one fails too.
+    public var inferenceBatch: Int?
+    public var inferenceOnwards = false
+    public var commit: Commit?
+    public var prune = false
+    public var finish = false
+
+    public init() {}
+
+    /// No faults: what every release build uses.
+    public static let none = FaultPlan()
+
+    /// The plan `OVINDEX_FAULTS` describes, in a debug build; `none` in a release build.
+    ///
+    /// - Throws: `FaultPlanError` for an entry it does not know (a typo must not pass as "no fault").
+    public static func fromEnvironment(_ environment: [String: String]) throws(FaultPlanError) -> FaultPlan {
+        #if DEBUG
+            guard let text = environment["OVINDEX_FAULTS"], !text.isEmpty else { return .none }
+            return try FaultPlan(parsing: text)
+        #else
+            return .none
+        #endif
+    }
+
+    public init(parsing text: String) throws(FaultPlanError) {
+        for entry in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
+            let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
+            let name = parts[0]
+            let value = parts.count > 1 ? parts[1] : nil
+            switch (name, value) {
+            case ("read", let key?): readFailures.insert(key)
+            case ("list", let folder?): listFailures.insert(folder)
+            case ("stall", let key?): stalls.insert(key)
+            case ("inference", let number?):
+                let onwards = number.hasSuffix("+")
+                guard let first = Int(onwards ? String(number.dropLast()) : number), first > 0 else {
+                    throw FaultPlanError(entry: entry)
+                }
+                inferenceBatch = first
+                inferenceOnwards = onwards
+            case ("commit", "final"): commit = .final
+            case ("commit", let number?):
+                guard let value = Int(number), value > 0 else { throw FaultPlanError(entry: entry) }
+                commit = .number(value)
+            case ("prune", nil): prune = true
+            case ("finish", nil): finish = true
+            default: throw FaultPlanError(entry: entry)
+            }
+        }
+    }
+
+    /// Whether the inference batch `number` (1-based) is to fail.
+    func failsInference(batch number: Int) -> Bool {
+        guard let first = inferenceBatch else { return false }
+        return number == first || (inferenceOnwards && number > first)
+    }
+
+    /// Whether the commit `number` (1-based; `final` for the run's last one) is to fail.
+    func failsCommit(number: Int, final: Bool) -> Bool {
+        switch commit {
+        case .number(let failing): !final && number == failing
+        case .final: final
+        case nil: false
+        }
+    }
+
+}
+
+/// An `OVINDEX_FAULTS` entry that is not one of the known faults.
+public struct FaultPlanError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var entry: String
+    public var description: String {
+        "OVINDEX_FAULTS: '\(entry)' is not a known fault (read=KEY, list=FOLDER, stall=KEY, inference=N[+], "
+            + "commit=N|final, prune, finish)"
+    }
+}
+
+/// An I/O failure injected by the fault plan at a store operation.
+public struct InjectedFault: Error, Sendable, Equatable, CustomStringConvertible {
+    public var point: String
+    public var store: String
+    public var description: String { "store \(store): \(point): disk I/O error (injected by OVINDEX_FAULTS)" }
+}

@@ -1,0 +1,253 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Walks a source folder depth first in sorted order, one directory listing at a time (never the whole tree),
+/// and says what it did with every entry: a file to read, or a path it skipped and why.
+///
+/// Rules (the README's "What a run reads"):
+/// - hidden entries (names starting with a dot) are not part of the corpus; files the include/exclude globs do
+///   not select are not either. Neither is reported.
+/// - every other entry is either read or reported: names that are not UTF-8, paths longer than PATH_MAX,
+///   entries that are not regular files or folders (fifos, sockets, devices), broken links, links to folders,
+///   folders that cannot be listed.
+/// - symbolic links are followed only when their target is inside the source root, unless the source says
+///   `follow_symlinks`; links to folders are never followed inside the root (their files are read where they
+///   are) and, with `follow_symlinks`, followed outside it once each (no loops).
+/// - the store's own files are never read, and not reported.
+struct FileWalker {
+    enum Entry: Equatable {
+        /// A file to read: its path relative to the source root and the path to open.
+        case file(relative: String, path: String)
+        /// A path not read, for good (it is what it is): a reject.
+        case skipped(path: String, reason: String, detail: String?)
+        /// A folder that could not be listed (permissions, I/O): a failure, retried by the next run.
+        case unreadable(path: String, relative: String, detail: String)
+    }
+
+    private struct Level {
+        var folder: String
+        /// The folder's real path (symbolic links resolved), to tell what lies inside the root.
+        var realFolder: String
+        var relative: String
+        var names: [Name]
+        var index = 0
+    }
+
+    /// A directory entry's name: its text when it is UTF-8, else its bytes shown with `\xNN` escapes.
+    private struct Name {
+        var text: String
+        var valid: Bool
+    }
+
+    private let source: PipelineDefinition.Source
+    private let excluded: Set<String>
+    private let faults: FaultPlan
+    private var stack: [Level] = []
+    private var single: String?
+    private var realRoot = ""
+    private var pending: [Entry] = []
+    /// Folders entered through links (device, inode), so that following links cannot loop.
+    private var visited: Set<[UInt64]> = []
+
+    /// - Parameter excluded: real paths never to read (the store's own files).
+    init(_ source: PipelineDefinition.Source, excluded: Set<String> = [], faults: FaultPlan = .none) {
+        self.source = source
+        self.excluded = excluded
+        self.faults = faults
+        var info = stat()
+        guard stat(source.path, &info) == 0 else { return }
+        if info.st_mode & S_IFMT == S_IFDIR {
+            realRoot = Self.realPath(source.path) ?? source.path
+            visited.insert([UInt64(info.st_dev), UInt64(info.st_ino)])
+            if let level = level(source.path, realFolder: realRoot, relative: "") { stack = [level] }
+        } else {
+            single = source.path
+        }
+    }
+
+    mutating func next() -> Entry? {
+        if let file = single {
+            single = nil
+            return .file(relative: URL(fileURLWithPath: file).lastPathComponent, path: file)
+        }
+        while true {
+            if !pending.isEmpty { return pending.removeFirst() }
+            guard var top = stack.popLast() else { return nil }
+            guard top.index < top.names.count else { continue }
+            let name = top.names[top.index]
+            top.index += 1
+            stack.append(top)
+            if let entry = visit(name, in: top) { return entry }
+        }
+    }
+
+    /// What to do with one entry of a listed folder: nil when it is not part of the corpus (or is a folder
+    /// pushed onto the stack).
+    private mutating func visit(_ name: Name, in level: Level) -> Entry? {
+        let path = level.folder + "/" + name.text
+        let relative = level.relative.isEmpty ? name.text : level.relative + "/" + name.text
+        guard name.valid else {
+            return .skipped(path: path, reason: "file name is not valid UTF-8", detail: "bytes shown as \\xNN")
+        }
+        guard path.utf8.count < Int(PATH_MAX) else {
+            return .skipped(
+                path: String(path.prefix(200)) + "…",
+                reason: "path longer than PATH_MAX (\(PATH_MAX) bytes)", detail: "\(path.utf8.count) bytes")
+        }
+        var info = stat()
+        guard lstat(path, &info) == 0 else {
+            return .skipped(path: path, reason: "vanished while the folder was read", detail: Self.error(errno))
+        }
+        let realPath = level.realFolder + "/" + name.text
+        switch info.st_mode & S_IFMT {
+        case S_IFDIR:
+            enter(path, realFolder: realPath, relative: relative, identity: nil)
+            return nil
+        case S_IFLNK:
+            return followLink(path, relative: relative)
+        default:
+            guard selects(relative) else { return nil }
+            if excluded.contains(realPath) { return nil }
+            if info.st_mode & S_IFMT != S_IFREG {
+                return .skipped(path: path, reason: "not a regular file", detail: Self.kind(info.st_mode))
+            }
+            return .file(relative: relative, path: path)
+        }
+    }
+
+    private mutating func followLink(_ path: String, relative: String) -> Entry? {
+        guard let target = Self.realPath(path) else {
+            let code = errno
+            let destination = Self.linkDestination(path) ?? "?"
+            if code == ENOENT {
+                return selects(relative)
+                    ? .skipped(path: path, reason: "broken symbolic link", detail: "to \(destination)") : nil
+            }
+            return .skipped(path: path, reason: "symbolic link that cannot be resolved", detail: Self.error(code))
+        }
+        var info = stat()
+        guard stat(target, &info) == 0 else {
+            return .skipped(path: path, reason: "broken symbolic link", detail: "to \(target)")
+        }
+        let inside = target == realRoot || target.hasPrefix(realRoot + "/")
+        if info.st_mode & S_IFMT == S_IFDIR {
+            guard !inside else {
+                return .skipped(
+                    path: path, reason: "symbolic link to a folder inside the source (not followed)",
+                    detail: "its files are read where they are, \(target)")
+            }
+            guard source.followSymlinks else {
+                return .skipped(
+                    path: path, reason: "symbolic link to a folder outside the source (not followed)",
+                    detail: "to \(target); set follow_symlinks to read it")
+            }
+            enter(path, realFolder: target, relative: relative, identity: [UInt64(info.st_dev), UInt64(info.st_ino)])
+            return nil
+        }
+        guard selects(relative) else { return nil }
+        if excluded.contains(target) { return nil }
+        guard inside || source.followSymlinks else {
+            return .skipped(
+                path: path, reason: "symbolic link to a file outside the source (not followed)",
+                detail: "to \(target); set follow_symlinks to read it")
+        }
+        if info.st_mode & S_IFMT != S_IFREG {
+            return .skipped(path: path, reason: "not a regular file", detail: Self.kind(info.st_mode) + " \(target)")
+        }
+        return .file(relative: relative, path: path)
+    }
+
+    /// Lists a folder and pushes it; a folder that cannot be listed becomes a pending `unreadable` entry.
+    private mutating func enter(_ path: String, realFolder: String, relative: String, identity: [UInt64]?) {
+        if let identity {
+            guard visited.insert(identity).inserted else {
+                pending.append(
+                    .skipped(
+                        path: path, reason: "symbolic link to a folder already read (a loop)", detail: realFolder))
+                return
+            }
+        }
+        if let level = level(path, realFolder: realFolder, relative: relative) { stack.append(level) }
+    }
+
+    private mutating func level(_ folder: String, realFolder: String, relative: String) -> Level? {
+        if faults.listFailures.contains(relative) {
+            pending.append(.unreadable(path: folder, relative: relative, detail: Self.error(EACCES) + " (injected)"))
+            return nil
+        }
+        guard let directory = opendir(folder) else {
+            pending.append(.unreadable(path: folder, relative: relative, detail: Self.error(errno)))
+            return nil
+        }
+        defer { closedir(directory) }
+        var names: [Name] = []
+        errno = 0
+        while let entry = readdir(directory) {
+            let bytes = withUnsafeBytes(of: &entry.pointee.d_name) { raw in
+                Array(raw.prefix(while: { $0 != 0 }))
+            }
+            guard bytes.first != UInt8(ascii: ".") else { continue }
+            if let text = String(validating: bytes, as: UTF8.self) {
+                names.append(Name(text: text, valid: true))
+            } else {
+                names.append(Name(text: Self.escaped(bytes), valid: false))
+            }
+        }
+        if errno != 0 {
+            pending.append(.unreadable(path: folder, relative: relative, detail: Self.error(errno)))
+            return nil
+        }
+        return Level(folder: folder, realFolder: realFolder, relative: relative, names: names.sorted { $0.text < $1.text })
+    }
+
+    private func selects(_ relative: String) -> Bool {
+        source.include.contains { $0.matches(relative) } && !source.exclude.contains { $0.matches(relative) }
+    }
+
+    // MARK: - Helpers
+
+    static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
+    static func linkDestination(_ path: String) -> String? {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let count = readlink(path, &buffer, buffer.count - 1)
+        guard count >= 0 else { return nil }
+        return String(decoding: buffer.prefix(count).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    static func kind(_ mode: mode_t) -> String {
+        switch mode & S_IFMT {
+        case S_IFIFO: "fifo"
+        case S_IFSOCK: "socket"
+        case S_IFCHR: "character device"
+        case S_IFBLK: "block device"
+        case S_IFDIR: "folder"
+        case S_IFLNK: "symbolic link"
+        default: "special file"
+        }
+    }
+
+    static func error(_ code: Int32) -> String {
+        String(cString: strerror(code))
+    }
+
+    /// Bytes as text, each byte that is not printable ASCII written `\xNN`.
+    static func escaped(_ bytes: [UInt8]) -> String {
+        var text = ""
+        for byte in bytes {
+            if byte >= 0x20 && byte < 0x7F && byte != UInt8(ascii: "\\") {
+                text.unicodeScalars.append(Unicode.Scalar(byte))
+            } else {
+                text += "\\x" + (byte < 16 ? "0" : "") + String(byte, radix: 16, uppercase: true)
+            }
+        }
+        return text
+    }
+}
