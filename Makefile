@@ -2,7 +2,7 @@
 SWIFT ?= swift
 PYTHON := .deps/venv/bin/python
 
-.PHONY: all setup build release test test-swift test-python demo dev-tools golden bench-tokenizer bench-embed bench-store bench-pipeline bench-query bench-scaleout bench-int8 eval \
+.PHONY: all setup build release test test-swift test-python demo dev-tools golden bench-tokenizer bench-embed bench-store bench-pipeline bench-query bench-scaleout bench-int8 bench-stop eval \
 	compare-tokenizer clean distclean
 
 all: build
@@ -71,6 +71,10 @@ eval: release
 ## bench-scaleout: one worker against two sharded workers on this machine, and merge throughput
 bench-scaleout: release
 	$(PYTHON) scripts/bench_scaleout.py
+
+## bench-stop: seconds from the first SIGINT to exit, at default settings (--baseline another build to compare)
+bench-stop: release
+	$(PYTHON) scripts/bench_stop.py
 
 ## bench-int8: the int8 presets against bf16: accuracy vs f32, recall/MRR on the evaluation set, indexing speed
 bench-int8: release

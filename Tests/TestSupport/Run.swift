@@ -56,22 +56,31 @@ public func run(
         stderr: String(decoding: errors.data, as: UTF8.self))
 }
 
-/// Runs the built `ovindex` tool.
+/// Runs the built `ovindex` tool; `environment` is added to the test process's own.
 public func runOvindex(
-    _ arguments: [String], input: String? = nil, currentDirectory: URL? = nil
+    _ arguments: [String], input: String? = nil, currentDirectory: URL? = nil, environment: [String: String] = [:]
 ) throws
     -> CommandResult
 {
-    try run(ProjectPaths.executable, arguments, input: input.map { Data($0.utf8) }, currentDirectory: currentDirectory)
+    try run(
+        ProjectPaths.executable, arguments, input: input.map { Data($0.utf8) },
+        environment: environment.isEmpty ? nil : ProcessInfo.processInfo.environment.merging(environment) { $1 },
+        currentDirectory: currentDirectory)
 }
 
-/// Starts the built `ovindex` tool in the background, its output discarded (for runs a test kills or waits on).
-public func startOvindex(_ arguments: [String]) throws -> Process {
+/// Starts the built `ovindex` tool in the background, its output discarded unless `errors` is given (for runs a
+/// test kills or waits on); `environment` is added to the test process's own.
+public func startOvindex(_ arguments: [String], environment: [String: String] = [:], errors: Pipe? = nil) throws
+    -> Process
+{
     let process = Process()
     process.executableURL = ProjectPaths.executable
     process.arguments = arguments
+    if !environment.isEmpty {
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    }
     process.standardOutput = FileHandle.nullDevice
-    process.standardError = FileHandle.nullDevice
+    process.standardError = errors ?? FileHandle.nullDevice
     try process.run()
     return process
 }

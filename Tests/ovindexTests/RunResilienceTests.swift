@@ -6,39 +6,7 @@ import Testing
 
 /// Runs that are killed or interrupted, then started again, end with the store an uninterrupted run makes.
 @Suite(.serialized) struct RunResilienceTests {
-    /// Everything that defines a store's contents, for comparison: documents, chunks and vectors.
-    struct Contents {
-        var documents: [String: String] = [:]  // key -> content hash
-        var chunks: [String: (text: String, start: Int, end: Int, vector: [Float])] = [:]
-
-        init(_ path: String) throws {
-            let store = try Store(path: path, mode: .readOnly)
-            let documents = try store.connection.prepare(
-                "SELECT key, content_hash FROM documents WHERE state = 'indexed'")
-            while try documents.step() { self.documents[documents.text(at: 0) ?? ""] = documents.text(at: 1) ?? "" }
-            let chunks = try store.connection.prepare(
-                "SELECT c.key, c.text, c.char_start, c.char_end, v.embedding FROM chunks c JOIN vectors v ON v.chunk_id = c.id"
-            )
-            while try chunks.step() {
-                self.chunks[chunks.text(at: 0) ?? ""] = (
-                    chunks.text(at: 1) ?? "", chunks.int(at: 2), chunks.int(at: 3), chunks.floats(at: 4)
-                )
-            }
-        }
-
-        /// The largest difference between two stores' vectors, or nil when documents or chunks differ.
-        func vectorDifference(from other: Contents) -> Float? {
-            guard documents == other.documents, Set(chunks.keys) == Set(other.chunks.keys) else { return nil }
-            var largest: Float = 0
-            for (key, chunk) in chunks {
-                guard let twin = other.chunks[key], twin.text == chunk.text, twin.start == chunk.start,
-                    twin.end == chunk.end, twin.vector.count == chunk.vector.count
-                else { return nil }
-                for (a, b) in zip(chunk.vector, twin.vector) { largest = max(largest, abs(a - b)) }
-            }
-            return largest
-        }
-    }
+    typealias Contents = StoreContents
 
     static func arguments(_ corpus: String, _ store: String) -> [String] {
         ["run", "--source", corpus, "--store", store, "--precision", "f32", "--quiet", "--json"]
@@ -59,8 +27,13 @@ import Testing
             / 1e18
 
         let crashed = directory.file("crashed.sqlite")
-        var generator = SystemRandomNumberGenerator()
-        var kills: [String] = []
+        // The kill moments come from a seed, printed, so that a failure can be replayed with OVINDEX_TEST_SEED.
+        let seed =
+            ProcessInfo.processInfo.environment["OVINDEX_TEST_SEED"].flatMap { UInt64($0) }
+            ?? UInt64.random(in: 1...UInt64(UInt32.max))
+        print("kill -9 test: seed \(seed) (replay with OVINDEX_TEST_SEED=\(seed))")
+        var generator = SplitMix64(seed: seed)
+        var kills: [String] = ["seed \(seed)"]
         for _ in 0..<3 {
             let process = try startOvindex(Self.arguments(corpus, crashed))
             let delay = Double.random(in: 0.2...0.8, using: &generator) * duration

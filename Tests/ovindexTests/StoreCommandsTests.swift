@@ -143,7 +143,7 @@ import TextIO
         let result = try runOvindex(["status"])
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         #expect(result.stdout.contains("weights    sha256 matches the manifest"))
-        #expect(result.stdout.contains("inference  loaded and embedded a sentence"))
+        #expect(result.stdout.contains("inference  loaded, and embedded a short and a 256-token text"))
         #expect(result.stdout.contains("status     ready"))
         let quick = try runOvindex(["status", "--no-load"])
         #expect(quick.status == 0)

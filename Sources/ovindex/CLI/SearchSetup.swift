@@ -40,7 +40,12 @@ struct SearchSetup {
     /// Opens the store read-only and loads the embedding model (and the reranker when given), once.
     func load() async throws -> QueryEngine {
         let opened = try Store(path: store, mode: .readOnly)
-        let directory = try ModelDirectory.resolve(model, for: try opened.modelIdentity())
+        guard let identity = try opened.modelIdentity() else {
+            throw StoreError(
+                .empty, path: store,
+                message: "holds no vectors yet (no model recorded): index documents into it with 'ovindex run' first")
+        }
+        let directory = try ModelDirectory.resolve(model, for: identity)
         let options = Embedder.Options(
             precision: precision == .auto ? nil : CompileOptions.Precision(rawValue: precision.rawValue),
             requests: 2, timeout: timeout, threads: threads)

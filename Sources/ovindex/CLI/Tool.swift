@@ -92,7 +92,12 @@ enum Tool {
             case .limit: .dataError
             case .setup: .failure
             }
-        case is RunLockError: .failure
+        case let error as RunLockError: error.kind == .busy ? .failure : .ioError
+        case is SourceError: .noInput
+        case let error as DocumentFailures: error.onlyIO ? .ioError : .failure
+        case is InferenceStopped, is PruneRefused, is RunInvariantError: .failure
+        case is InjectedFault: .ioError
+        case is FaultPlanError: .usage
         case let error as TextInputError: error.line == nil ? .noInput : .dataError
         case is SQLiteError: .ioError
         case let error as StoreError:
@@ -101,6 +106,7 @@ enum Tool {
             case .notAStore, .newerSchema: .dataError
             case .modelMismatch: .failure
             case .invalidWrite: .software
+            case .empty, .corrupt: .dataError
             case .database: .ioError
             }
         case is CancellationError: .interrupted

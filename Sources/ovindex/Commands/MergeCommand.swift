@@ -1,4 +1,5 @@
 import Foundation
+import Pipeline
 import Store
 
 /// `ovindex merge`: combines shard stores into one.
@@ -37,18 +38,24 @@ struct MergeCommand: Command {
     }
 
     func run() async throws -> ExitCode {
-        let resolvedOutput = URL(fileURLWithPath: output).standardizedFileURL.path
-        for shard in shards where URL(fileURLWithPath: shard).standardizedFileURL.path == resolvedOutput {
-            throw CommandError(.usage, "\(shard) is the output store itself")
+        let resolvedOutput = URL(fileURLWithPath: output).resolvingSymlinksInPath().standardizedFileURL.path
+        for shard in shards {
+            guard FileManager.default.fileExists(atPath: shard) else {
+                throw CommandError(.noInput, "\(shard): no such shard store; nothing was written")
+            }
+            if URL(fileURLWithPath: shard).resolvingSymlinksInPath().standardizedFileURL.path == resolvedOutput {
+                throw CommandError(.usage, "\(shard) is the output store itself")
+            }
         }
+        // The output is written like a run writes a store: under its lock, and never when it is damaged.
+        let lock = try RunLock(store: output)
+        defer { withExtendedLifetime(lock) {} }
         let store = try Store(path: output)
+        try store.requireIntact()
         var totalChunks = 0
         let clock = ContinuousClock()
         let started = clock.now
         for shard in shards {
-            guard FileManager.default.fileExists(atPath: shard) else {
-                throw CommandError(.noInput, "\(shard): no such shard store")
-            }
             let shardStarted = clock.now
             let outcome = try store.merge(from: shard)
             let seconds = (clock.now - shardStarted).seconds

@@ -1,10 +1,13 @@
 import Embedding
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 import OpenVINO
 import Pipeline
 import Retrieval
 import Store
-import Synchronization
 import TextIO
 
 /// `ovindex run`: index sources into a store (nightly runs, backfills, resumes).
@@ -17,15 +20,27 @@ struct RunCommand: Command {
 
         Reads every source, skips documents whose content the store already has, chunks and embeds the rest,
         and commits them with the run's progress. Running again after a kill or Ctrl-C resumes: committed
-        documents are skipped. The first Ctrl-C (or SIGTERM) stops reading and commits what is in flight
-        (exit 130 or 143); a second one stops at once. Paths in a definition are relative to its file.
+        documents are skipped. The first Ctrl-C (or SIGTERM) stops taking new work, lets the batches already
+        in the model finish and commits the documents that are whole (exit 130 or 143); a second one exits at
+        once. Paths in a definition are relative to its file.
+
+        Before writing anything it checks that every source exists (exit 66), that the model's weights match
+        its manifest and that the model embeds as its manifest says (exit 69), and that the store is not
+        corrupt (exit 65). Exit 0 means every document was stored, unchanged, or rejected for a fault of its
+        own (see 'ovindex store info'); documents that could not be read or embedded are failures, retried by
+        the next run, and end the run with 74 (read errors) or 1.
 
         Sources and store (override the definition):
           --source PATH          a folder of .txt/.md files, one file, or a .jsonl file (repeatable)
           --include GLOB         files to take from folders (repeatable; default **/*.txt and **/*.md)
           --exclude GLOB         files to leave out (repeatable)
           --store STORE          the SQLite store to write (created when missing)
-          --prune                delete documents that are no longer in the sources
+          --prune                delete documents that are no longer in the sources (a source that yields
+                                 no documents is never pruned; more than prune.max_fraction, default 0.5,
+                                 of a source's documents needs --force-prune)
+          --force-prune          prune even more than prune.max_fraction of a source's documents
+          --dry-run              list what the run would add, change, reject and prune (tab-separated
+                                 lines on stdout), and write nothing
         Model and chunks:
           --model DIR|NAME       embedding model (default all-MiniLM-L6-v2)
           --precision P          f32, bf16 or auto (default auto)
@@ -69,6 +84,8 @@ struct RunCommand: Command {
     var json: Bool
     var shard: Shard?
     var shards: Int?
+    var forcePrune: Bool
+    var dryRun: Bool
 
     init(parsing arguments: inout Arguments) throws(UsageError) {
         if let text = try arguments.option("--shard") {
@@ -84,6 +101,8 @@ struct RunCommand: Command {
         excludes = try arguments.options("--exclude")
         store = try arguments.option("--store")
         prune = arguments.flag("--prune")
+        forcePrune = arguments.flag("--force-prune")
+        dryRun = arguments.flag("--dry-run")
         model = try arguments.option("--model")
         precision = try arguments.choice("--precision", PipelineDefinition.Precision.self)
         chunkTokens = try arguments.integer("--chunk-tokens", in: 8...8192)
@@ -119,7 +138,8 @@ struct RunCommand: Command {
             if !excludes.isEmpty { definition.sources[index].exclude = excludes.map(Glob.init) }
         }
         if let store { definition.store = URL(fileURLWithPath: store).standardizedFileURL.path }
-        if prune { definition.prune = true }
+        if prune || forcePrune { definition.prune = true }
+        if forcePrune { definition.forcePrune = true }
         if let model { definition.model = model }
         if let precision { definition.precision = precision }
         if let chunkTokens { definition.chunkTokens = chunkTokens }
@@ -142,7 +162,13 @@ struct RunCommand: Command {
 
     func run() async throws -> ExitCode {
         let definition = try makeDefinition()
+        let faults = try FaultPlan.fromEnvironment(ProcessInfo.processInfo.environment)
+        if dryRun { return try await runDry(definition, faults: faults) }
+        // Before anything is written: the sources are there, the model is sound, and it is the model it says.
+        try CorpusReader(sources: definition.sources, maxDocumentBytes: definition.maxDocumentBytes).checkSources()
         let directory = try ModelDirectory.resolve(definition.model)
+        let weights = try ModelPreflight.verifyWeights(
+            directory, cached: ModelPreflight.cachedFingerprint(store: definition.store))
         let precision: CompileOptions.Precision? =
             switch definition.precision {
             case .auto: nil
@@ -156,17 +182,19 @@ struct RunCommand: Command {
                 timeout: .milliseconds(Int64(definition.inferenceTimeoutSeconds * 1000)), threads: definition.threads,
                 performanceHint: definition.performanceHint == .throughput ? .throughput : .latency),
             cache: ModelCache(core: try Core()))
+        try await ModelPreflight.probe(embedder)
 
         let monitor = RunMonitor()
         let progress = ProgressLine(monitor: monitor, enabled: !quiet)
-        let task = TaskHandle()
         let signals = ShutdownSignals { phase in
             switch phase {
             case .draining:
-                progress.note("stopping: committing documents in flight (signal again to stop at once)")
-            case .aborting:
-                progress.note("stopping now")
-                task.cancel()
+                progress.note("stopping: finishing the batches in flight and committing (signal again to stop at once)")
+            case .aborting(let number):
+                // At once, even while a read blocks: everything committed is whole (SQLite transactions), and
+                // the next run marks this one interrupted and resumes.
+                progress.note("stopping now; run the same command again to resume")
+                _exit(number == SIGTERM ? ExitCode.terminated.rawValue : ExitCode.interrupted.rawValue)
             case .running:
                 break
             }
@@ -174,19 +202,18 @@ struct RunCommand: Command {
         let runner = PipelineRunner(
             definition: definition, engine: embedder, tokenizer: embedder.tokenizer,
             maximumLength: embedder.maximumLength, model: ModelIdentity(directory), monitor: monitor,
-            shouldStopReading: { signals.isStopping })
+            shouldStopReading: { signals.isStopping }, faults: faults, verifiedWeights: weights.fingerprint)
         progress.start()
-        let outcome = await task.run { try await runner.run() }
-        progress.stop()
-
         let report: RunReport
-        switch outcome {
-        case .success(let finished):
-            report = finished
-        case .failure(let failure as RunFailure):
+        do {
+            report = try await runner.run()
+            progress.stop()
+        } catch let failure as RunFailure {
+            progress.stop()
             printReport(failure.report, store: definition.store)
             throw failure.underlying
-        case .failure(let error):
+        } catch {
+            progress.stop()
             throw error
         }
         printReport(report, store: definition.store)
@@ -204,6 +231,38 @@ struct RunCommand: Command {
         }
     }
 
+    /// `--dry-run`: what the run would do, as tab-separated lines on stdout; nothing is written.
+    private func runDry(_ definition: PipelineDefinition, faults: FaultPlan) async throws -> ExitCode {
+        let summary = try await DryRun(definition: definition, faults: faults).run { line in
+            let text: String
+            switch line {
+            case .add(let key): text = "add\t\(key)"
+            case .change(let key): text = "change\t\(key)"
+            case .prune(let key): text = "prune\t\(key)"
+            case .reject(let reject): text = "reject\t\(Self.describe(reject))"
+            case .failure(let failure): text = "fail\t\(Self.describe(failure))"
+            }
+            Terminal.output.write(line: text)
+        }
+        for note in summary.notes { Terminal.errors.write(line: "ovindex run: prune: \(note)") }
+        Terminal.errors.write(
+            line: "ovindex run: dry run, nothing written: \(summary.added) to add, \(summary.changed) to change, "
+                + "\(summary.unchanged) unchanged, \(summary.rejected) rejects, \(summary.failed) failures"
+                + (definition.prune ? ", \(summary.pruned) to prune" : ""))
+        if let refusal = summary.refusal {
+            Terminal.errors.write(line: "ovindex run: error: \(refusal)")
+            return .failure
+        }
+        return summary.failed > 0 ? .ioError : .success
+    }
+
+    static func describe(_ reject: RejectInput) -> String {
+        var text = reject.input + (reject.line.map { ":\($0)" } ?? "") + "\t" + reject.reason
+        if let limit = reject.limit { text += " (limit \(limit))" }
+        if let detail = reject.detail { text += ": \(detail)" }
+        return text
+    }
+
     private func printReport(_ report: RunReport, store: String) {
         let counters = report.counters
         if json {
@@ -217,6 +276,8 @@ struct RunCommand: Command {
                     "documents_unchanged": .number(String(counters.documentsUnchanged)),
                     "documents_rejected": .number(String(counters.documentsRejected)),
                     "documents_pruned": .number(String(counters.documentsPruned)),
+                    "documents_failed": .number(String(counters.documentsFailed)),
+                    "notes": .array(report.notes.map(JSONValue.string)),
                     "rejects": .number(String(report.rejects)),
                     "chunks": .number(String(counters.chunksWritten)),
                     "tokens": .number(String(counters.tokensEmbedded)),
@@ -227,30 +288,18 @@ struct RunCommand: Command {
                 ]))
             Terminal.output.write(line: String(decoding: writer.bytes, as: UTF8.self))
         }
+        // Notes are printed even with --quiet: they say what the run chose not to do.
+        for note in report.notes { Terminal.errors.write(line: "ovindex run: prune: \(note)") }
         if !quiet {
             Terminal.errors.write(
                 line: "ovindex run: \(report.outcome.rawValue) in \(String(format: "%.1f", report.seconds)) s: "
                     + "\(counters.documentsIndexed) documents indexed, \(counters.documentsUnchanged) unchanged, "
-                    + "\(counters.documentsPruned) pruned, \(report.rejects) rejects, \(counters.chunksWritten) chunks, "
+                    + "\(counters.documentsPruned) pruned, \(report.rejects) rejects, "
+                    + "\(counters.documentsFailed) failed, \(counters.chunksWritten) chunks, "
                     + "\(counters.tokensEmbedded) tokens; peak RSS \(Format.bytes(report.peakRSSBytes))")
-            if report.rejects > 0 {
-                Terminal.errors.write(line: "ovindex run: see the rejects with 'ovindex store info \(store)'")
+            if report.rejects > 0 || counters.documentsFailed > 0 {
+                Terminal.errors.write(line: "ovindex run: see the rejects and failures with 'ovindex store info \(store)'")
             }
         }
-    }
-}
-
-/// Runs an operation in a task that a signal handler can cancel.
-final class TaskHandle: Sendable {
-    private let task = Mutex<Task<RunReport, any Error>?>(nil)
-
-    func run(_ operation: @escaping @Sendable () async throws -> RunReport) async -> Result<RunReport, any Error> {
-        let created = Task { try await operation() }
-        task.withLock { $0 = created }
-        return await created.result
-    }
-
-    func cancel() {
-        task.withLock { $0 }?.cancel()
     }
 }

@@ -1,6 +1,7 @@
 import Embedding
 import Foundation
 import OpenVINO
+import Pipeline
 import Retrieval
 import Store
 
@@ -93,17 +94,10 @@ struct StatusCommand: Command {
 
     private func checkModel(_ directory: ModelDirectory) async throws -> Bool {
         let out = Terminal.output
-        var hasher = SHA256()
-        guard let handle = FileHandle(forReadingAtPath: directory.weightsFile) else {
-            out.write(line: "weights    NOT READY: cannot read \(directory.weightsFile)")
-            return false
-        }
-        while let block = try handle.read(upToCount: 1 << 20), !block.isEmpty {
-            block.withUnsafeBytes { hasher.update($0) }
-        }
-        let digest = SHA256.hexString(hasher.finalize())
-        guard digest == directory.manifest.weights_sha256 else {
-            out.write(line: "weights    NOT READY: sha256 \(digest) differs from the manifest's (re-run 'make setup')")
+        do {
+            _ = try ModelPreflight.verifyWeights(directory, cached: nil)
+        } catch {
+            out.write(line: "weights    NOT READY: \(error.message)")
             return false
         }
         out.write(line: "weights    sha256 matches the manifest")
@@ -111,13 +105,18 @@ struct StatusCommand: Command {
         let clock = ContinuousClock()
         let started = clock.now
         let embedder = try await Embedder.load(directory, cache: ModelCache(core: try Core()))
-        let vector = try await embedder.embed([embedder.encode("ovindex status check")])
+        do {
+            try await ModelPreflight.probe(embedder)
+        } catch {
+            out.write(line: "inference  NOT READY: \(error.message)")
+            return false
+        }
         let seconds = (clock.now - started).seconds
         let precision = (try? embedder.compiledModel.property("INFERENCE_PRECISION_HINT")) ?? "?"
         out.write(
-            line: "inference  loaded and embedded a sentence in \(String(format: "%.2f", seconds)) s "
-                + "(OpenVINO \(Core.runtimeVersion.split(separator: "-").first ?? ""), \(precision), "
-                + "\(vector.first?.count ?? 0) values)")
-        return vector.first?.count == embedder.dimension
+            line: "inference  loaded, and embedded a short and a \(embedder.maximumLength)-token text in "
+                + "\(String(format: "%.2f", seconds)) s (OpenVINO \(Core.runtimeVersion.split(separator: "-").first ?? ""), "
+                + "\(precision), \(embedder.dimension) values, as the manifest says)")
+        return true
     }
 }

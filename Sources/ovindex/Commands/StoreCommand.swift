@@ -1,20 +1,30 @@
+import Pipeline
 import Store
 
 /// `ovindex store`: look after a store file.
 struct StoreCommand: Command {
     static let name = "store"
-    static let summary = "Show what a store holds, or reclaim its space (info, vacuum)"
+    static let summary = "Show what a store holds, check it, or reclaim its space (info, check, vacuum)"
     static let help = """
         Usage: ovindex store info STORE
+               ovindex store check STORE
                ovindex store vacuum STORE
 
-          info     schema version, model, documents, chunks, rejects, size, last run
-          vacuum   reclaim the space of deleted documents, merge the text index, checkpoint the WAL
-                   (needs the store to itself for a moment; readers may keep reading)
+          info     schema version, model, documents, chunks, rejects and failures, size, last runs
+          check    SQLite's integrity check, then ovindex's invariants: every chunk has a vector of the store's
+                   dimension, an int8 code and a full-text row; documents' chunk counts match their chunks; no
+                   vector or code without its chunk; no run marked running without its process. Exit 0 when
+                   the store is sound, 1 with one line per problem when it is not. Reads only; works on
+                   read-only media.
+          vacuum   reclaim the space of deleted documents, merge the text index, checkpoint the WAL (needs
+                   the store to itself for a moment; readers may keep reading). A store that fails the quick
+                   check is not touched (exit 65).
+
+        The store must exist (exit 66 otherwise).
         """
 
     enum Action: String, CaseIterable {
-        case info, vacuum
+        case info, check, vacuum
     }
 
     var action: Action
@@ -24,7 +34,7 @@ struct StoreCommand: Command {
         let option = try arguments.option("--store")
         let positionals = try arguments.positionals(max: 2)
         guard let first = positionals.first, let action = Action(rawValue: first) else {
-            throw UsageError(command: Self.name, message: "expected an action: info or vacuum")
+            throw UsageError(command: Self.name, message: "expected an action: info, check or vacuum")
         }
         guard let path = option ?? positionals.dropFirst().first else {
             throw UsageError(command: Self.name, message: "which store? give STORE or --store STORE")
@@ -38,14 +48,52 @@ struct StoreCommand: Command {
         case .info:
             let store = try Store(path: path, mode: .readOnly)
             for line in try StoreReport(store).lines { Terminal.output.write(line: line) }
+        case .check:
+            return try check()
         case .vacuum:
-            let store = try Store(path: path)
+            let store = try Store(path: path, mode: .readWriteExisting)
             let before = store.fileSize
             try store.vacuum()
             Terminal.output.write(
                 line: "vacuumed \(path): \(Format.bytes(before)) -> \(Format.bytes(store.fileSize))")
         }
         return .success
+    }
+}
+
+extension StoreCommand {
+    /// `store check`: prints what was checked and every problem; 0 when sound, 1 otherwise.
+    func check() throws -> ExitCode {
+        var result: StoreCheck
+        do {
+            let store = try Store(path: path, mode: .readOnly)
+            // A run marked running is stale only if no process holds the store's lock. Taking the lock needs
+            // the file open for writing: on read-only media nobody can be writing, so every such run is stale.
+            var stale = try store.runningRuns()
+            if !stale.isEmpty && Self.runIsActive(on: path) { stale = [] }
+            result = try store.check(staleRuns: stale)
+        } catch {
+            // Damage can show as soon as the store is opened: that is a finding, not a failure to check.
+            guard error.kind == .corrupt else { throw error }
+            result = StoreCheck(problems: ["integrity: \(error.message)"], checked: ["integrity"])
+        }
+        let out = Terminal.output
+        out.write(line: "store      \(path)")
+        out.write(line: "checked    \(result.checked.joined(separator: ", "))")
+        for problem in result.problems { out.write(line: "problem    \(problem)") }
+        out.write(line: result.isSound ? "status     sound" : "status     \(result.problems.count) problems")
+        return result.isSound ? .success : .failure
+    }
+
+    /// Whether a process holds the store's run lock now.
+    static func runIsActive(on path: String) -> Bool {
+        do {
+            let lock = try RunLock(store: path)
+            withExtendedLifetime(lock) {}
+            return false
+        } catch {
+            return error.kind == .busy
+        }
     }
 }
 
