@@ -63,6 +63,20 @@ import Testing
         #expect(error("{not json")?.message.hasPrefix("invalid JSON") == true)
     }
 
+    @Test func pruneIsAFlagOrAnObjectWithItsShare() throws {
+        let base = #""store": "s", "sources": [{"path": "d", "follow_symlinks": true}]"#
+        let flag = try load("{\(base), \"prune\": true}")
+        #expect(flag.prune && flag.pruneMaxFraction == 0.5 && !flag.forcePrune)
+        #expect(flag.sources[0].followSymlinks)
+        let object = try load(#"{"# + base + #", "prune": {"max_fraction": 0.2}}"#)
+        #expect(object.prune && object.pruneMaxFraction == 0.2)
+        let off = try load(#"{"# + base + #", "prune": {"enabled": false}}"#)
+        #expect(!off.prune)
+        #expect(error(#"{"# + base + #", "prune": {"max_fraction": 2}}"#)?.field == "prune.max_fraction")
+        #expect(error(#"{"# + base + #", "prune": {"force": true}}"#)?.field == "prune.force")
+        #expect(error(#"{"# + base + #", "prune": "yes"}"#)?.field == "prune")
+    }
+
     @Test func theShippedDefinitionsLoad() throws {
         for name in ["sample", "nightly"] {
             let definition = try PipelineDefinition.load(
