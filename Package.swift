@@ -35,26 +35,43 @@ let package = Package(
         .target(name: "OpenVINO", dependencies: ["COpenVINO"], swiftSettings: swiftSettings),
         .target(name: "SQLite", dependencies: ["CSQLite"], swiftSettings: swiftSettings),
 
+        // Small shared pieces, each with one home.
+        // Checksums (SHA-256, FNV-1a), optimised in debug builds too: the tests run the debug tool, whose SHA-256
+        // of the model weights (checked before a run that has not seen them) would otherwise take 6 s.
+        .target(
+            name: "Checksum",
+            swiftSettings: swiftSettings + [.unsafeFlags(["-O"], .when(configuration: .debug))]),
+        // Facts about the running process: its memory, elapsed time in seconds.
+        .target(name: "Host", dependencies: ["TextIO"], swiftSettings: swiftSettings),
+        // Text in and out: JSON, lines with limits, UTF-8 checks.
+        .target(name: "TextIO", swiftSettings: swiftSettings),
+
         // Pure Swift stages.
         .target(name: "Tokenizer", swiftSettings: swiftSettings),
-        .target(name: "TextIO", swiftSettings: swiftSettings),
-        .target(name: "Embedding", dependencies: ["OpenVINO", "Tokenizer"], swiftSettings: swiftSettings),
-        // Optimised in debug builds too: the tests run the debug tool, and its SHA-256 of the model weights
-        // (checked before every run that has not seen them) and vector scans would otherwise take 30-70x longer.
+        // What a model directory is: its manifest, where it is found, whether its weights are intact.
+        .target(name: "Models", dependencies: ["Checksum"], swiftSettings: swiftSettings),
         .target(
-            name: "Store", dependencies: ["SQLite", "TextIO"],
-            swiftSettings: swiftSettings + [.unsafeFlags(["-O"], .when(configuration: .debug))]),
+            name: "Embedding", dependencies: ["OpenVINO", "Tokenizer", "Models", "Host"], swiftSettings: swiftSettings),
         .target(
-            name: "Pipeline", dependencies: ["Embedding", "Store", "TextIO", "Tokenizer", "OpenVINO"],
+            name: "Store", dependencies: ["SQLite", "TextIO", "Checksum", "Models"], swiftSettings: swiftSettings),
+        // Vector database bulk formats (JSON Lines, Qdrant, Milvus, Vespa, NumPy) for `export` and `embed`.
+        .target(name: "Export", dependencies: ["Store", "TextIO", "Checksum"], swiftSettings: swiftSettings),
+        .target(
+            name: "Pipeline",
+            dependencies: ["Embedding", "Store", "TextIO", "Tokenizer", "OpenVINO", "Checksum", "Host", "Models"],
             swiftSettings: swiftSettings),
 
         .target(
-            name: "Retrieval", dependencies: ["Embedding", "Store", "Tokenizer"], swiftSettings: swiftSettings),
+            name: "Retrieval", dependencies: ["Embedding", "Store", "Tokenizer", "Models", "Host", "TextIO"],
+            swiftSettings: swiftSettings),
 
         // The command-line tool: argument parsing, exit codes, output. No business logic.
         .executableTarget(
             name: "ovindex",
-            dependencies: ["OpenVINO", "SQLite", "Tokenizer", "TextIO", "Embedding", "Store", "Pipeline", "Retrieval"],
+            dependencies: [
+                "OpenVINO", "SQLite", "Tokenizer", "TextIO", "Embedding", "Store", "Pipeline", "Retrieval", "Models",
+                "Export", "Host", "Checksum",
+            ],
             swiftSettings: swiftSettings
         ),
 
@@ -63,13 +80,16 @@ let package = Package(
             name: "ovindex-bench",
             dependencies: [
                 "Tokenizer", "Store", "TestSupport", "TextIO", "Pipeline", "Embedding", "OpenVINO", "Retrieval",
+                "Models", "Host", "Checksum",
             ],
             swiftSettings: swiftSettings),
 
         // Tests.
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
+        .testTarget(name: "ChecksumTests", dependencies: ["Checksum"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "OpenVINOTests", dependencies: ["OpenVINO", "TestSupport", "TextIO"], swiftSettings: swiftSettings),
+            name: "OpenVINOTests", dependencies: ["OpenVINO", "TestSupport", "TextIO", "Host"],
+            swiftSettings: swiftSettings),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "TokenizerTests",
@@ -78,16 +98,20 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "PipelineTests", dependencies: ["Pipeline", "TestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "TextIOTests", dependencies: ["TextIO", "TestSupport"], swiftSettings: swiftSettings),
-        .testTarget(
-            name: "EmbeddingTests", dependencies: ["Embedding", "TestSupport"], swiftSettings: swiftSettings),
-        .testTarget(
-            name: "RetrievalTests", dependencies: ["Retrieval", "Embedding", "Store", "OpenVINO", "TestSupport"],
+            name: "PipelineTests", dependencies: ["Pipeline", "TestSupport", "Checksum", "Models"],
             swiftSettings: swiftSettings),
         .testTarget(
-            name: "ovindexTests", dependencies: ["ovindex", "Store", "TestSupport", "TextIO"],
+            name: "StoreTests", dependencies: ["Store", "TestSupport", "Checksum", "Models"],
+            swiftSettings: swiftSettings),
+        .testTarget(name: "TextIOTests", dependencies: ["TextIO", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "EmbeddingTests", dependencies: ["Embedding", "TestSupport", "Models"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "RetrievalTests",
+            dependencies: ["Retrieval", "Embedding", "Store", "OpenVINO", "TestSupport", "Models", "Checksum"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ovindexTests", dependencies: ["ovindex", "Store", "TestSupport", "TextIO", "Models", "Checksum"],
             swiftSettings: swiftSettings),
 
     ]

@@ -1,3 +1,4 @@
+public import Models
 public import OpenVINO
 public import Tokenizer
 
@@ -7,12 +8,13 @@ public import Tokenizer
 /// Pairs are encoded `[CLS] query [SEP] passage [SEP]` with token type ids 0 then 1 and truncated longest
 /// first to the model's maximum; the score is the relevance logit. Safe to share between tasks.
 public final class CrossEncoder: Sendable {
-    public let directory: ModelDirectory
-    public let tokenizer: BertTokenizer
     public let options: Embedder.Options
     /// The model's maximum sequence length in tokens, special tokens included.
     public let maximumLength: Int
-    private let pool: RequestPool
+    private let model: LoadedModel
+
+    public var directory: ModelDirectory { model.directory }
+    public var tokenizer: BertTokenizer { model.tokenizer }
 
     /// Loads the tokenizer and compiles the model (once per process, through `cache`).
     ///
@@ -32,25 +34,16 @@ public final class CrossEncoder: Sendable {
                 path: directory.path,
                 message: "has \(directory.manifest.num_labels ?? 0) labels; a reranker needs exactly one relevance logit")
         }
-        let tokenizer = try BertTokenizer(directory: directory.path)
-        let compileOptions = CompileOptions(inferencePrecision: options.precision, threads: options.threads)
-        let model = try await cache.compiledModel(at: directory.modelFile, options: compileOptions)
-        guard model.outputNames.contains("logits") else {
-            throw ModelError(path: directory.modelFile, message: "the graph has no logits output")
-        }
-        var requests: [InferRequest] = []
-        for _ in 0..<max(1, options.requests) {
-            requests.append(try model.makeInferRequest())
-        }
-        return CrossEncoder(directory: directory, tokenizer: tokenizer, options: options, pool: RequestPool(requests))
+        var compile = options
+        compile.performanceHint = nil  // queries rerank one batch at a time: the latency default
+        let model = try await LoadedModel.load(directory, outputs: ["logits"], options: compile, cache: cache)
+        return CrossEncoder(model: model, options: options)
     }
 
-    private init(directory: ModelDirectory, tokenizer: BertTokenizer, options: Embedder.Options, pool: RequestPool) {
-        self.directory = directory
-        self.tokenizer = tokenizer
+    private init(model: LoadedModel, options: Embedder.Options) {
+        self.model = model
         self.options = options
-        self.maximumLength = directory.manifest.max_sequence_length
-        self.pool = pool
+        self.maximumLength = model.directory.manifest.max_sequence_length
     }
 
     /// The encoding the model sees for a pair.
@@ -66,9 +59,7 @@ public final class CrossEncoder: Sendable {
         let batch = BatchEncoding(
             encodings, padID: tokenizer.paddingID, lengthMultiple: options.lengthMultiple, maximumLength: maximumLength)
         let timeout = options.timeout
-        return try await pool.withRequest { request in
-            try Embedder.setInputs(batch, on: request)
-            try await request.infer(timeout: timeout)
+        return try await model.run(batch, timeout: timeout) { request in
             let output = try request.output("logits")
             guard output.shape == [batch.rows, 1] else {
                 throw ModelError(

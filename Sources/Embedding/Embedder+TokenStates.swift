@@ -1,3 +1,4 @@
+import Models
 public import Tokenizer
 
 /// The contextual vectors of one text's tokens, as the embedding model's last layer gives them.
@@ -26,9 +27,7 @@ extension Embedder {
         let batch = BatchEncoding(
             encodings, padID: tokenizer.paddingID, lengthMultiple: options.lengthMultiple, maximumLength: maximumLength)
         let timeout = options.timeout
-        return try await withRequest { request in
-            try Self.setInputs(batch, on: request)
-            try await request.infer(timeout: timeout)
+        return try await run(batch, timeout: timeout) { request in
             let output = try request.output("token_embeddings")
             let shape = output.shape
             guard shape.count == 3, shape[0] == batch.rows, shape[1] == batch.sequenceLength else {

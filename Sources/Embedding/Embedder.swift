@@ -1,3 +1,4 @@
+public import Models
 public import OpenVINO
 public import Tokenizer
 
@@ -8,8 +9,8 @@ public import Tokenizer
 /// at most `requests` batches run at once, each on its own infer request, each with the inference timeout.
 public final class Embedder: Sendable {
     public struct Options: Sendable, Hashable {
-        /// nil keeps the runtime's default (bf16 on CPUs with AVX-512 BF16 or AMX, else f32).
-        public var precision: CompileOptions.Precision?
+        /// `auto` keeps the runtime's default (bf16 on CPUs with AVX-512 BF16 or AMX, else f32).
+        public var precision: InferencePrecision
         /// Infer requests (batches in flight at once).
         public var requests: Int
         /// The longest one batch may take before it is cancelled.
@@ -24,7 +25,7 @@ public final class Embedder: Sendable {
         public var performanceHint: CompileOptions.PerformanceHint?
 
         public init(
-            precision: CompileOptions.Precision? = nil, requests: Int = 2, timeout: Duration = .seconds(30),
+            precision: InferencePrecision = .auto, requests: Int = 2, timeout: Duration = .seconds(30),
             threads: Int? = nil, lengthMultiple: Int = 16, performanceHint: CompileOptions.PerformanceHint? = nil
         ) {
             self.performanceHint = performanceHint
@@ -36,14 +37,15 @@ public final class Embedder: Sendable {
         }
     }
 
-    public let directory: ModelDirectory
-    public let tokenizer: BertTokenizer
-    public let compiledModel: CompiledModel
     public let options: Options
     /// The model's maximum sequence length in tokens, special tokens included.
     public let maximumLength: Int
     public let dimension: Int
-    private let pool: RequestPool
+    private let model: LoadedModel
+
+    public var directory: ModelDirectory { model.directory }
+    public var tokenizer: BertTokenizer { model.tokenizer }
+    public var compiledModel: CompiledModel { model.compiledModel }
 
     /// Loads the tokenizer and compiles the model (once per process, through `cache`).
     ///
@@ -58,33 +60,16 @@ public final class Embedder: Sendable {
             throw ModelError(
                 path: directory.path, message: "is a \(directory.manifest.task) model, not an embedding model")
         }
-        let tokenizer = try BertTokenizer(directory: directory.path)
-        let compileOptions = CompileOptions(
-            inferencePrecision: options.precision, threads: options.threads, performanceHint: options.performanceHint)
-        let model = try await cache.compiledModel(at: directory.modelFile, options: compileOptions)
-        for output in ["sentence_embedding", "token_embeddings"] where !model.outputNames.contains(output) {
-            throw ModelError(path: directory.modelFile, message: "the graph has no \(output) output")
-        }
-        var requests: [InferRequest] = []
-        for _ in 0..<max(1, options.requests) {
-            requests.append(try model.makeInferRequest())
-        }
-        return Embedder(
-            directory: directory, tokenizer: tokenizer, model: model, options: options, dimension: dimension,
-            pool: RequestPool(requests))
+        let model = try await LoadedModel.load(
+            directory, outputs: ["sentence_embedding", "token_embeddings"], options: options, cache: cache)
+        return Embedder(model: model, options: options, dimension: dimension)
     }
 
-    private init(
-        directory: ModelDirectory, tokenizer: BertTokenizer, model: CompiledModel, options: Options, dimension: Int,
-        pool: RequestPool
-    ) {
-        self.directory = directory
-        self.tokenizer = tokenizer
-        self.compiledModel = model
+    private init(model: LoadedModel, options: Options, dimension: Int) {
+        self.model = model
         self.options = options
-        self.maximumLength = directory.manifest.max_sequence_length
+        self.maximumLength = model.directory.manifest.max_sequence_length
         self.dimension = dimension
-        self.pool = pool
     }
 
     /// The encoding the model sees for `text`: [CLS] tokens [SEP], truncated to the model's maximum.
@@ -105,9 +90,7 @@ public final class Embedder: Sendable {
         let batch = BatchEncoding(
             encodings, padID: tokenizer.paddingID, lengthMultiple: options.lengthMultiple, maximumLength: maximumLength)
         let dimension = self.dimension
-        return try await withRequest { request in
-            try Self.setInputs(batch, on: request)
-            try await request.infer(timeout: timeout)
+        return try await model.run(batch, timeout: timeout) { request in
             let output = try request.output("sentence_embedding")
             guard output.shape == [batch.rows, dimension] else {
                 throw ModelError(
@@ -120,24 +103,8 @@ public final class Embedder: Sendable {
         }
     }
 
-    /// Runs `body` with an infer request of its own (waiting while all are busy).
-    func withRequest<R: Sendable>(_ body: (InferRequest) async throws -> R) async throws -> R {
-        try await pool.withRequest(body)
-    }
-
-    /// Copies a padded batch into fresh input tensors. The tensors are dropped when the next batch replaces
-    /// them on this request, so no batch's memory outlives the following one.
-    static func setInputs(_ batch: BatchEncoding, on request: InferRequest) throws {
-        let shape = [batch.rows, batch.sequenceLength]
-        for (name, values) in [
-            ("input_ids", batch.inputIDs), ("attention_mask", batch.attentionMask),
-            ("token_type_ids", batch.tokenTypeIDs),
-        ] {
-            let tensor = try Tensor(.i64, shape: shape)
-            tensor.withUnsafeMutableBufferPointer(as: Int64.self) { buffer in
-                _ = buffer.initialize(from: values)
-            }
-            try request.setInput(name, tensor)
-        }
+    /// Runs one padded batch on a request of its own (see `LoadedModel.run`).
+    func run<R: Sendable>(_ batch: BatchEncoding, timeout: Duration, read: (InferRequest) throws -> R) async throws -> R {
+        try await model.run(batch, timeout: timeout, read: read)
     }
 }

@@ -53,9 +53,22 @@ extension TokenBatcher {
                 group.addTask { (indices, try await body(batch)) }
             }
             for try await (indices, values) in group {
+                guard values.count == indices.count else {
+                    throw BatchResultError(expected: indices.count, received: values.count)
+                }
                 for (index, value) in zip(indices, values) { results[index] = value }
             }
         }
-        return results.map { $0! }
+        return try results.map { result throws(BatchResultError) in
+            guard let result else { throw BatchResultError(expected: encodings.count, received: 0) }
+            return result
+        }
     }
+}
+
+/// A batch whose results do not match its inputs (a model that returned fewer or more rows than it was given).
+public struct BatchResultError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var expected: Int
+    public var received: Int
+    public var description: String { "a batch of \(expected) inputs returned \(received) results" }
 }

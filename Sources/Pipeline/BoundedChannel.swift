@@ -13,6 +13,7 @@ public final class BoundedChannel<Element: Sendable>: Sendable, AsyncSequence {
 
     private let state: Mutex<Machine>
     private let nextSender = Atomic<UInt64>(0)
+    private let nextReceive = Atomic<UInt64>(0)
     /// Test seam: called each time a sender suspends because the buffer is full.
     private let onSenderSuspended: (@Sendable () -> Void)?
 
@@ -51,21 +52,27 @@ public final class BoundedChannel<Element: Sendable>: Sendable, AsyncSequence {
     }
 
     /// The next element, or nil when the channel is finished and drained.
+    ///
+    /// - Throws: `CancellationError` when its task is cancelled (before or while it waits), or the error the
+    ///   channel was finished with.
     public func receive() async throws -> Element? {
-        try await withTaskCancellationHandler {
+        let id = nextReceive.add(1, ordering: .relaxed).newValue
+        return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Element?, any Error>) in
-                switch state.withLock({ $0.receive(continuation: continuation) }) {
+                switch state.withLock({ $0.receive(continuation: continuation, id: id) }) {
                 case .element(let element, let sender):
                     sender?.resume()
                     continuation.resume(returning: element)
                 case .finished(let error):
                     if let error { continuation.resume(throwing: error) } else { continuation.resume(returning: nil) }
+                case .cancelled:
+                    continuation.resume(throwing: CancellationError())
                 case .suspended:
                     break
                 }
             }
         } onCancel: {
-            state.withLock { $0.cancelReceive() }?.resume(throwing: CancellationError())
+            state.withLock { $0.cancelReceive(id: id) }?.resume(throwing: CancellationError())
         }
     }
 

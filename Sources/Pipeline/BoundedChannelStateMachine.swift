@@ -19,6 +19,8 @@ struct BoundedChannelStateMachine<Element, Sender, Receiver> {
         /// Finished and drained: nil, or the error the producer failed with.
         case finished((any Error)?)
         case suspended
+        /// The receive's task was cancelled before it got here: resume the receiver with `CancellationError`.
+        case cancelled
     }
 
     private struct Waiting {
@@ -32,6 +34,12 @@ struct BoundedChannelStateMachine<Element, Sender, Receiver> {
     private var head = 0
     private var senders: [Waiting] = []
     private var receiver: Receiver?
+    /// The id of the receive the waiting receiver belongs to.
+    private var receiverID: UInt64 = 0
+    /// Every receive up to this id has returned: a late cancellation of one of them is ignored.
+    private var lastFinishedReceive: UInt64 = 0
+    /// A receive cancelled before it registered (its cancellation handler ran first).
+    private var cancelledReceive: UInt64?
     private var cancelledSenders: Set<UInt64> = []
     private var finished = false
     private var failure: (any Error)?
@@ -49,8 +57,7 @@ struct BoundedChannelStateMachine<Element, Sender, Receiver> {
     mutating func send(_ element: Element, id: UInt64, continuation: Sender) -> SendAction {
         if cancelledSenders.remove(id) != nil { return .rejected(CancellationError()) }
         if closed || finished { return .rejected(ChannelClosedError()) }
-        if let waiting = receiver {
-            receiver = nil
+        if let waiting = takeReceiver() {
             return .accepted(resumeReceiver: (waiting, element))
         }
         if bufferedCount < capacity {
@@ -76,7 +83,24 @@ struct BoundedChannelStateMachine<Element, Sender, Receiver> {
         cancelledSenders.remove(id)
     }
 
-    mutating func receive(continuation: Receiver?) -> ReceiveAction {
+    /// - Parameter id: the receive's number, increasing from 1 (0 for `tryReceive`, which never waits), so
+    ///   that a cancellation that arrives before the receive is not lost and one that arrives after is ignored.
+    mutating func receive(continuation: Receiver?, id: UInt64 = 0) -> ReceiveAction {
+        if id != 0, cancelledReceive == id {
+            cancelledReceive = nil
+            lastFinishedReceive = id
+            return .cancelled
+        }
+        let action = nextReceive(continuation: continuation)
+        if case .suspended = action, continuation != nil {
+            receiverID = id
+        } else if id != 0 {
+            lastFinishedReceive = id
+        }
+        return action
+    }
+
+    private mutating func nextReceive(continuation: Receiver?) -> ReceiveAction {
         if bufferedCount > 0 {
             let element = buffer[head]
             head += 1
@@ -104,9 +128,24 @@ struct BoundedChannelStateMachine<Element, Sender, Receiver> {
         return .suspended
     }
 
-    /// The waiting receiver's task was cancelled: returns it to resume.
-    mutating func cancelReceive() -> Receiver? {
-        defer { receiver = nil }
+    /// The task of receive `id` was cancelled: returns the waiting receiver to resume. If that receive has not
+    /// arrived yet, it will return `.cancelled` when it does; if it already returned, nothing happens.
+    mutating func cancelReceive(id: UInt64 = 0) -> Receiver? {
+        if let waiting = receiver, id == 0 || receiverID == id {
+            receiver = nil
+            lastFinishedReceive = max(lastFinishedReceive, receiverID)
+            return waiting
+        }
+        if id > lastFinishedReceive { cancelledReceive = id }
+        return nil
+    }
+
+    /// The waiting receiver, taken to be resumed (by a send, `finish` or `close`): its receive is over.
+    private mutating func takeReceiver() -> Receiver? {
+        defer {
+            if receiver != nil { lastFinishedReceive = max(lastFinishedReceive, receiverID) }
+            receiver = nil
+        }
         return receiver
     }
 
@@ -115,8 +154,7 @@ struct BoundedChannelStateMachine<Element, Sender, Receiver> {
         guard !finished && !closed else { return nil }
         finished = true
         failure = error
-        defer { receiver = nil }
-        return receiver
+        return takeReceiver()
     }
 
     /// The receiver stops: every waiting sender (and every later send) fails with `ChannelClosedError`.
@@ -126,8 +164,7 @@ struct BoundedChannelStateMachine<Element, Sender, Receiver> {
         head = 0
         let waiting = senders.map(\.continuation)
         senders.removeAll()
-        defer { receiver = nil }
-        return (waiting, receiver)
+        return (waiting, takeReceiver())
     }
 }
 

@@ -1,6 +1,7 @@
 import Foundation
 public import Store
 public import TextIO
+import Checksum
 
 #if canImport(Glibc)
     import Glibc

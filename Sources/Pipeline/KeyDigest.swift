@@ -1,4 +1,5 @@
 import Store
+import Checksum
 
 /// A 128-bit fingerprint of a document key: the first 16 bytes of its SHA-256.
 ///

@@ -1,3 +1,4 @@
+public import Embedding
 import Foundation
 public import TextIO
 
@@ -7,10 +8,6 @@ public import TextIO
 /// flags override the file. Every field has a default except `store` and `sources`. An unknown or invalid
 /// field is an error that names it.
 public struct PipelineDefinition: Sendable, Equatable {
-    public enum Precision: String, Sendable, CaseIterable {
-        case auto, f32, bf16
-    }
-
     public enum PerformanceHint: String, Sendable, CaseIterable {
         case throughput, latency
     }
@@ -54,7 +51,7 @@ public struct PipelineDefinition: Sendable, Equatable {
     public var sources: [Source]
     /// Model directory, or a model name under data/models.
     public var model: String?
-    public var precision: Precision = .auto
+    public var precision: InferencePrecision = .auto
     /// Tokens per chunk, without [CLS]/[SEP]; nil: the model's maximum minus 2.
     public var chunkTokens: Int?
     public var overlapTokens: Int = 32
@@ -140,7 +137,7 @@ public struct PipelineDefinition: Sendable, Equatable {
         if let model = try root.string("model") {
             definition.model = model.contains("/") ? resolve(model) : model
         }
-        definition.precision = try root.choice("precision", Precision.self) ?? .auto
+        definition.precision = try root.choice("precision", InferencePrecision.self) ?? .auto
         // "prune": true, or {"enabled": true, "max_fraction": 0.5}.
         if let prune = try root.value("prune") {
             if case .bool(let flag) = prune {
@@ -149,6 +146,7 @@ public struct PipelineDefinition: Sendable, Equatable {
                 let fields = try Fields(prune, path: "prune", file: file)
                 definition.prune = try fields.bool("enabled") ?? true
                 definition.pruneMaxFraction = try fields.number("max_fraction", in: 0...1) ?? definition.pruneMaxFraction
+                definition.forcePrune = try fields.bool("force") ?? false
                 try fields.rejectUnknown()
             } else {
                 throw DefinitionError(
@@ -157,6 +155,13 @@ public struct PipelineDefinition: Sendable, Equatable {
             }
         }
         definition.shards = try root.integer("shards", in: 1...1_000_000)
+        if let shard = try root.string("shard") {
+            do {
+                definition.shard = try Shard(parsing: shard)
+            } catch {
+                throw DefinitionError(file: file, field: "shard", message: "\(error)")
+            }
+        }
         if let chunking = try root.object("chunking") {
             definition.chunkTokens = try chunking.integer("max_tokens", in: 8...8192)
             definition.overlapTokens = try chunking.integer("overlap_tokens", in: 0...4096) ?? definition.overlapTokens
@@ -220,20 +225,50 @@ public struct PipelineDefinition: Sendable, Equatable {
         if store.isEmpty { throw DefinitionError(file: file, field: "store", message: "is empty") }
     }
 
-    /// The definition as JSON (recorded with each run in the store).
+    /// The definition as JSON, in the shape `load` reads (recorded with each run in the store, so that a run's
+    /// settings can be loaded back as a definition): every field, defaults included, paths absolute.
     public var json: String {
-        var writer = JSONWriter()
+        func number(_ value: Int) -> JSONValue { .number(String(value)) }
+        func number(_ value: Double) -> JSONValue { .number(String(value)) }
+        let sourceValues: [JSONValue] = sources.map { source in
+            .object([
+                "path": .string(source.path), "format": .string(source.format.rawValue),
+                "include": .array(source.include.map { .string($0.pattern) }),
+                "exclude": .array(source.exclude.map { .string($0.pattern) }),
+                "key_prefix": .string(source.keyPrefix), "id_field": .string(source.idField),
+                "text_field": .string(source.textField),
+                "metadata_fields": .array(source.metadataFields.map(JSONValue.string)),
+                "follow_symlinks": .bool(source.followSymlinks),
+            ])
+        }
+        var chunking: [String: JSONValue] = ["overlap_tokens": number(overlapTokens)]
+        if let chunkTokens { chunking["max_tokens"] = number(chunkTokens) }
+        var concurrency: [String: JSONValue] = [
+            "infer_requests": number(inferRequests), "performance_hint": .string(performanceHint.rawValue),
+            "document_queue": number(documentQueue), "chunk_queue": number(chunkQueue),
+            "result_queue": number(resultQueue),
+        ]
+        if let threads { concurrency["threads"] = number(threads) }
         var members: [String: JSONValue] = [
-            "store": .string(store), "precision": .string(precision.rawValue), "prune": .bool(prune),
-            "prune_max_fraction": .number(String(pruneMaxFraction)), "force_prune": .bool(forcePrune),
-            "overlap_tokens": .number(String(overlapTokens)), "max_document_bytes": .number(String(maxDocumentBytes)),
-            "max_chunks_per_document": .number(String(maxChunksPerDocument)),
-            "batch_tokens": .number(String(batchTokens)), "infer_requests": .number(String(inferRequests)),
-            "sources": .array(sources.map { .string($0.path) }),
+            "store": .string(store), "precision": .string(precision.rawValue), "sources": .array(sourceValues),
+            "chunking": .object(chunking),
+            "limits": .object([
+                "max_document_bytes": number(maxDocumentBytes), "max_chunks_per_document": number(maxChunksPerDocument),
+            ]),
+            "batching": .object([
+                "max_tokens": number(batchTokens), "max_rows": number(batchRows), "group_by_length": .bool(groupByLength),
+            ]),
+            "concurrency": .object(concurrency),
+            "timeouts": .object(["inference_seconds": number(inferenceTimeoutSeconds)]),
+            "commit": .object(["max_documents": number(commitDocuments), "max_seconds": number(commitSeconds)]),
+            "prune": .object([
+                "enabled": .bool(prune), "max_fraction": number(pruneMaxFraction), "force": .bool(forcePrune),
+            ]),
         ]
         if let model { members["model"] = .string(model) }
-        if let chunkTokens { members["chunk_tokens"] = .number(String(chunkTokens)) }
+        if let shards { members["shards"] = number(shards) }
         if let shard { members["shard"] = .string("\(shard.index)/\(shard.count)") }
+        var writer = JSONWriter()
         writer.value(.object(members))
         return String(decoding: writer.bytes, as: UTF8.self)
     }

@@ -5,6 +5,7 @@ import OpenVINO
 public import Store
 import TextIO
 public import Tokenizer
+import Host
 
 /// What embeds chunks: the real `Embedder`, or a stand-in in tests.
 public protocol EmbeddingEngine: Sendable {
@@ -58,7 +59,8 @@ public final class PipelineRunner: Sendable {
     /// Test seam: called each time the reader suspends because the document channel is full.
     let onReaderSuspended: (@Sendable () -> Void)?
     let faults: FaultPlan
-    /// The model weights' fingerprint checked before the run (see `WeightsCheck`), recorded in the store.
+    /// The model weights' fingerprint checked before the run (`ModelDirectory.verifyWeights`), recorded in the
+    /// store.
     let verifiedWeights: String?
 
     public init(
@@ -82,6 +84,15 @@ public final class PipelineRunner: Sendable {
 
     /// Where a store keeps the fingerprint of the weights last verified for it.
     public static let verifiedWeightsKey = "verified_weights"
+
+    /// The weights verdict a store at `path` keeps (see `ModelDirectory.verifyWeights(cached:)`), if the store
+    /// exists and has one: a nightly run then does not hash the weights again.
+    public static func cachedWeightsFingerprint(store path: String) -> String? {
+        guard FileManager.default.fileExists(atPath: path),
+            let store = try? Store(path: path, mode: .readOnly)
+        else { return nil }
+        return try? store.info(verifiedWeightsKey)
+    }
 
     /// Runs the pipeline to the end of its sources (or until told to stop) and reports.
     ///
@@ -531,8 +542,3 @@ extension RejectInput.Document {
     }
 }
 
-extension Duration {
-    var seconds: Double {
-        Double(components.seconds) + Double(components.attoseconds) / 1e18
-    }
-}

@@ -1,5 +1,6 @@
 import Foundation
 import TextIO
+import Checksum
 
 /// One worker's part of a corpus: the documents whose stable id hashes to `index` modulo `count`.
 ///
@@ -69,8 +70,10 @@ public struct Shard: Sendable, Equatable, CustomStringConvertible {
 
     /// The store path of this shard: `{shard}` in `path` replaced by "I-of-N", or, without the placeholder,
     /// ".shard-I-of-N" put before the extension (`index.sqlite` → `index.shard-0-of-4.sqlite`).
+    /// A path that already names this shard (a run's recorded definition) is returned as it is.
     public func storePath(_ path: String) -> String {
         if path.contains("{shard}") { return path.replacingOccurrences(of: "{shard}", with: description) }
+        if path.contains(".shard-\(description)") { return path }
         let slash = path.lastIndex(of: "/")
         if let dot = path.lastIndex(of: "."), slash.map({ dot > $0 }) ?? true, dot != path.startIndex {
             return String(path[..<dot]) + ".shard-\(description)" + String(path[dot...])

@@ -1,3 +1,5 @@
+import TextIO
+
 /// Retrieval quality and latency over queries with known relevant documents.
 public struct EvaluationMetrics: Sendable, Equatable {
     public var queries = 0
@@ -34,5 +36,105 @@ public struct EvaluationMetrics: Sendable, Equatable {
         let sorted = values.sorted()
         let rank = Int((fraction * Double(sorted.count)).rounded(.up))
         return sorted[min(sorted.count - 1, max(0, rank - 1))]
+    }
+}
+
+/// A query with the documents that answer it (a line of an evaluation set).
+public struct EvaluationQuery: Sendable, Equatable {
+    public var text: String
+    public var relevant: Set<String>
+
+    public init(text: String, relevant: Set<String>) {
+        self.text = text
+        self.relevant = relevant
+    }
+
+    /// Reads an evaluation set: JSON Lines `{"id", "query", "relevant": "DOC" or ["DOC", ...]}`.
+    ///
+    /// - Throws: `EvaluationSetError` naming the file and line of the first bad record (or the missing file).
+    public static func read(_ path: String, limit: Int? = nil) throws(EvaluationSetError) -> [EvaluationQuery] {
+        let reader: TextRecordReader
+        do {
+            reader = try TextRecordReader(
+                path: path, format: .jsonLines, maximumLineBytes: TextRecordReader.defaultMaximumLineBytes)
+        } catch {
+            throw EvaluationSetError(message: error.description, missing: true)
+        }
+        reader.textField = "query"
+        var queries: [EvaluationQuery] = []
+        do {
+            while let next = try reader.next() {
+                let record: TextRecord
+                switch next {
+                case .success(let value): record = value
+                case .failure(let problem): throw EvaluationSetError(message: problem.description, missing: false)
+                }
+                let relevant: [String]
+                switch record.fields?["relevant"] {
+                case .string(let one): relevant = [one]
+                case .array(let many): relevant = many.compactMap(\.stringValue)
+                default:
+                    throw EvaluationSetError(
+                        message: "\(reader.inputName):\(record.line): \"relevant\" must be a document id or a list of them",
+                        missing: false)
+                }
+                guard !relevant.isEmpty else {
+                    throw EvaluationSetError(message: "\(reader.inputName):\(record.line): \"relevant\" is empty", missing: false)
+                }
+                queries.append(EvaluationQuery(text: record.text, relevant: Set(relevant)))
+                if let limit, queries.count >= limit { break }
+            }
+        } catch let error as EvaluationSetError {
+            throw error
+        } catch {
+            throw EvaluationSetError(message: "\(error)", missing: false)
+        }
+        guard !queries.isEmpty else { throw EvaluationSetError(message: "\(path) has no queries", missing: false) }
+        return queries
+    }
+}
+
+/// An evaluation set that cannot be read (missing) or holds a bad record.
+public struct EvaluationSetError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var message: String
+    /// True when the file itself could not be opened.
+    public var missing: Bool
+    public var description: String { message }
+}
+
+/// One configuration of the evaluation grid and how it did.
+public struct EvaluationRow: Sendable {
+    public var mode: RetrievalMode
+    public var rerank: RerankMethod
+    public var metrics: EvaluationMetrics
+}
+
+extension QueryEngine {
+    /// Answers every query with each mode and rerank stage (one warm-up query per configuration first, so that
+    /// a new input shape's compilation is not timed) and measures each configuration.
+    ///
+    /// - Parameter progress: called after each query with the configuration and how many queries are done.
+    public func evaluate(
+        _ queries: [EvaluationQuery], modes: [RetrievalMode], reranks: [RerankMethod], candidates: Int,
+        progress: (_ mode: RetrievalMode, _ rerank: RerankMethod, _ done: Int) -> Void = { _, _, _ in }
+    ) async throws -> [EvaluationRow] {
+        var rows: [EvaluationRow] = []
+        guard let first = queries.first else { return rows }
+        for mode in modes {
+            for rerank in reranks {
+                let options = QueryOptions(k: 10, candidates: candidates, mode: mode, rerank: rerank)
+                _ = try await query(first.text, options: options)
+                var metrics = EvaluationMetrics()
+                for (index, query) in queries.enumerated() {
+                    let answer = try await self.query(query.text, options: options)
+                    metrics.add(
+                        ranked: answer.results.map(\.hit.documentKey), relevant: query.relevant,
+                        seconds: answer.seconds)
+                    progress(mode, rerank, index + 1)
+                }
+                rows.append(EvaluationRow(mode: mode, rerank: rerank, metrics: metrics))
+            }
+        }
+        return rows
     }
 }

@@ -1,6 +1,7 @@
 public import Embedding
 public import Store
 import Tokenizer
+import Host
 
 /// One result: a chunk with its document, the score that ranked it, and the retrieval score it had before
 /// reranking.
@@ -139,11 +140,5 @@ public final class QueryEngine {
     func rerank(_ text: String, candidates: [SearchHit], method: RerankMethod) async throws -> [Float] {
         try await Reranker(embedder: embedder, crossEncoder: crossEncoder, batchTokens: batchTokens)
             .scores(query: text, passages: candidates.map(\.text), method: method)
-    }
-}
-
-extension Duration {
-    var seconds: Double {
-        Double(components.seconds) + Double(components.attoseconds) / 1e18
     }
 }

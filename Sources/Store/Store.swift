@@ -18,7 +18,8 @@ public final class Store {
 
     public let path: String
     public let mode: Mode
-    public let connection: Connection
+    /// The connection, for this module and its tests (`@testable import Store`): callers go through the store's API.
+    let connection: Connection
 
     /// The schema version this build writes and reads.
     public static var schemaVersion: Int { Schema.version }

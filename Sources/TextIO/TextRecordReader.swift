@@ -16,6 +16,9 @@ public struct TextRecord: Sendable, Equatable {
 /// A bad line does not stop the reader: it is returned as a failure naming the input, the line and the limit
 /// it broke, and the caller decides whether to stop or skip it.
 public final class TextRecordReader {
+    /// The longest line read when no other limit is given (1,000,000 bytes).
+    public static let defaultMaximumLineBytes = 1_000_000
+
     public enum Format: String, Sendable, CaseIterable {
         /// One text per line (with `pairs`: first and second text separated by a tab).
         case lines

@@ -6,6 +6,7 @@ import Retrieval
 import Store
 import TextIO
 import Tokenizer
+import Models
 
 /// End-to-end indexing against raw inference on the same chunks.
 ///
@@ -23,7 +24,7 @@ enum PipelineBench {
         let embedder = try await Embedder.load(
             directory,
             options: .init(
-                precision: nil, requests: definition.inferRequests, timeout: .seconds(600),
+                precision: .auto, requests: definition.inferRequests, timeout: .seconds(600),
                 performanceHint: definition.performanceHint == .throughput ? .throughput : .latency),
             cache: ModelCache(core: try Core()))
         var raw: (seconds: Double, chunks: Int, tokens: Int)?

@@ -3,6 +3,7 @@ import Foundation
 import OpenVINO
 import Retrieval
 import Store
+import Models
 
 /// Reranking latency against raw inference on the same pairs, in the same process.
 ///

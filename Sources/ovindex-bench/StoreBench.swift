@@ -2,6 +2,7 @@ import Foundation
 import Store
 import TestSupport
 import TextIO
+import Host
 
 /// Synthetic stores and retrieval timings.
 ///
@@ -136,8 +137,3 @@ enum StoreBench {
     }
 }
 
-extension Duration {
-    var seconds: Double {
-        Double(components.seconds) + Double(components.attoseconds) / 1e18
-    }
-}

@@ -2,6 +2,7 @@ import Embedding
 import OpenVINO
 import TestSupport
 import Testing
+import Models
 
 func cosine(_ a: [Float], _ b: [Float]) -> Float {
     var dot: Float = 0
@@ -19,7 +20,7 @@ func cosine(_ a: [Float], _ b: [Float]) -> Float {
 @Suite(.serialized) struct EmbedderTests {
     static let sentences = ["The weather is lovely today.", "It's so sunny outside!", "He drove to the stadium."]
 
-    func embedder(_ precision: CompileOptions.Precision?, timeout: Duration = .seconds(30)) async throws -> Embedder {
+    func embedder(_ precision: InferencePrecision, timeout: Duration = .seconds(30)) async throws -> Embedder {
         let directory = try ModelDirectory.resolve(ProjectPaths.model().path)
         return try await Embedder.load(
             directory, options: .init(precision: precision, timeout: timeout), cache: ModelCache(core: try Core()))
@@ -70,8 +71,8 @@ func cosine(_ a: [Float], _ b: [Float]) -> Float {
         #expect(abs(cosine(vectors[1], vectors[2]) - 0.1411) < 0.02)
     }
 
-    @Test(arguments: [CompileOptions.Precision.f32, nil])
-    func textsAloneAndInAPaddedBatchAgree(precision: CompileOptions.Precision?) async throws {
+    @Test(arguments: [InferencePrecision.f32, .auto])
+    func textsAloneAndInAPaddedBatchAgree(precision: InferencePrecision) async throws {
         let embedder = try await embedder(precision)
         let long = String(repeating: "Nightly indexing skips documents whose content did not change. ", count: 12)
         let batch = try await embedder.embed((Self.sentences + [long]).map(embedder.encode))
@@ -83,7 +84,7 @@ func cosine(_ a: [Float], _ b: [Float]) -> Float {
     }
 
     @Test func longTextsAreTruncatedToTheModelMaximum() async throws {
-        let embedder = try await embedder(nil)
+        let embedder = try await embedder(.auto)
         #expect(embedder.maximumLength == 256)
         let words = (0..<1000).map { "word\($0)" }.joined(separator: " ")
         let encoding = embedder.encode(words)

@@ -4,6 +4,7 @@ import Synchronization
 import TestSupport
 import Testing
 import TextIO
+import Host
 
 /// The wrapper against the real embedding model converted by setup. Serialized: these tests load models and
 /// one of them measures the process's memory.

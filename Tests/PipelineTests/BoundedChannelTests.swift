@@ -33,6 +33,45 @@ import Testing
         }
     }
 
+    @Test func aReceiveCancelledBeforeItArrivesIsCancelledNotParked() {
+        var machine = Machine(capacity: 1)
+        // The task was cancelled before receive 1 registered: its cancellation handler ran first.
+        #expect(machine.cancelReceive(id: 1) == nil)
+        guard case .cancelled = machine.receive(continuation: "r1", id: 1) else {
+            Issue.record("a receive begun in a cancelled task must not wait for the next send")
+            return
+        }
+        // The next receive is not affected, and a cancellation of a receive that already returned is ignored.
+        guard case .accepted(nil) = machine.send(7, id: 1, continuation: "s"),
+            case .element(7, nil) = machine.receive(continuation: "r2", id: 2)
+        else {
+            Issue.record("expected the next receive to get 7")
+            return
+        }
+        #expect(machine.cancelReceive(id: 2) == nil)
+        guard case .suspended = machine.receive(continuation: "r3", id: 3) else {
+            Issue.record("a late cancellation of receive 2 must not cancel receive 3")
+            return
+        }
+        #expect(machine.cancelReceive(id: 3) == "r3")
+    }
+
+    @Test func aReceiveCancelledAfterASendResumedItIsNotCancelledAgain() {
+        var machine = Machine(capacity: 1)
+        guard case .suspended = machine.receive(continuation: "r1", id: 1),
+            case .accepted(let resumed?) = machine.send(1, id: 1, continuation: "s")
+        else {
+            Issue.record("expected the receiver to wait, then the send to hand it the element")
+            return
+        }
+        #expect(resumed.0 == "r1")
+        #expect(machine.cancelReceive(id: 1) == nil)
+        guard case .suspended = machine.receive(continuation: "r2", id: 2) else {
+            Issue.record("receive 2 must wait")
+            return
+        }
+    }
+
     @Test func aWaitingReceiverGetsTheNextElementDirectly() {
         var machine = Machine(capacity: 1)
         guard case .suspended = machine.receive(continuation: "r") else {

@@ -5,6 +5,7 @@ import Synchronization
 import TestSupport
 import Testing
 import TextIO
+import Checksum
 
 @Suite struct CorpusReaderTests {
     func readAll(_ sources: [PipelineDefinition.Source], limit: Int = 1000) async throws -> [ReadItem] {

@@ -73,8 +73,30 @@ import Testing
         let off = try load(#"{"# + base + #", "prune": {"enabled": false}}"#)
         #expect(!off.prune)
         #expect(error(#"{"# + base + #", "prune": {"max_fraction": 2}}"#)?.field == "prune.max_fraction")
-        #expect(error(#"{"# + base + #", "prune": {"force": true}}"#)?.field == "prune.force")
+        #expect(try load(#"{"# + base + #", "prune": {"force": true}}"#).forcePrune)
+        #expect(error(#"{"# + base + #", "prune": {"forced": true}}"#)?.field == "prune.forced")
         #expect(error(#"{"# + base + #", "prune": "yes"}"#)?.field == "prune")
+    }
+
+    @Test func aRunsRecordedSettingsLoadBackAsTheSameDefinition() throws {
+        for name in ["sample", "nightly"] {
+            var definition = try PipelineDefinition.load(
+                path: ProjectPaths.root.appendingPathComponent("pipelines/\(name).json").path)
+            for variant in 0..<2 {
+                if variant == 1 {
+                    // Every override a command line can make, too.
+                    definition.threads = 3
+                    definition.shard = try Shard(index: 1, count: 4)
+                    definition.forcePrune = true
+                    definition.sources[0].followSymlinks = true
+                    definition.sources[0].exclude = [Glob("**/drafts/**")]
+                    definition.chunkTokens = 128
+                }
+                let directory = try TemporaryDirectory()
+                let recorded = try directory.write("recorded.json", definition.json)
+                #expect(try PipelineDefinition.load(path: recorded) == definition, "\(name) \(variant)")
+            }
+        }
     }
 
     @Test func theShippedDefinitionsLoad() throws {

@@ -48,6 +48,8 @@ struct ShardTests {
         #expect(shard.storePath("var/index.sqlite") == "var/index.shard-1-of-4.sqlite")
         #expect(shard.storePath("/data/shards/{shard}.sqlite") == "/data/shards/1-of-4.sqlite")
         #expect(shard.storePath("var.d/index") == "var.d/index.shard-1-of-4")
+        // A recorded definition already names its shard: not named twice.
+        #expect(shard.storePath("var/index.shard-1-of-4.sqlite") == "var/index.shard-1-of-4.sqlite")
     }
 
     @Test func theReaderSkipsOtherShardsDocumentsAndRejectsWithoutReadingThem() async throws {

@@ -5,6 +5,7 @@ import TestSupport
 import Testing
 
 @testable import Retrieval
+import Models
 
 /// The cross-encoder path against a numpy forward pass of the same random weights
 /// (`scripts/make_test_models.py`, run by `make test`, builds the model and the reference).
@@ -22,7 +23,7 @@ import Testing
 
     static let directory = ProjectPaths.root.appendingPathComponent(".deps/test-models/tiny-cross-encoder").path
 
-    func load(precision: CompileOptions.Precision? = .f32) async throws -> (CrossEncoder, Reference) {
+    func load(precision: InferencePrecision = .f32) async throws -> (CrossEncoder, Reference) {
         let model = try ModelDirectory(path: Self.directory)
         let encoder = try await CrossEncoder.load(
             model, options: .init(precision: precision), cache: ModelCache(core: try Core()))

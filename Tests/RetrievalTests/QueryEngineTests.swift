@@ -6,6 +6,7 @@ import TestSupport
 import Testing
 
 @testable import Retrieval
+import Models
 
 /// A small store embedded with the real model, built once for the suite.
 final class Library {

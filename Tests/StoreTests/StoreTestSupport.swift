@@ -1,6 +1,7 @@
 import Store
 import TestSupport
 import TextIO
+import Checksum
 
 let testModel = ModelIdentity(
     modelID: "test/model", dimension: 8, pooling: "mean", normalized: true,

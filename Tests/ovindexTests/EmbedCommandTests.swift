@@ -69,7 +69,7 @@ import Testing
     @Test func badOptionValuesAreUsageErrors() throws {
         let precision = try runOvindex(["embed", "--precision", "f8"])
         #expect(precision.status == 64)
-        #expect(precision.stderr.contains("--precision expects one of f32, bf16, auto, got 'f8'"))
+        #expect(precision.stderr.contains("--precision expects one of auto, f32, bf16, got 'f8'"))
         let budget = try runOvindex(["embed", "--batch-tokens", "0"])
         #expect(budget.status == 64)
     }

@@ -1,6 +1,6 @@
 import Foundation
 import SQLite
-import Store
+@testable import Store
 
 /// Everything that defines a store's contents, for comparison: documents, chunks and vectors.
 struct StoreContents {

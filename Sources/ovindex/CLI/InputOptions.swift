@@ -3,7 +3,7 @@ import TextIO
 /// The input options `tokenize` and `embed` share: where texts come from, their format, and what to do with
 /// a bad line.
 struct InputOptions {
-    static let defaultMaximumLineBytes = 1_000_000
+    static let defaultMaximumLineBytes = TextRecordReader.defaultMaximumLineBytes
 
     static let help = """
         Input:

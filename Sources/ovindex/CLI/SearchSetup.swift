@@ -3,6 +3,7 @@ import Foundation
 import OpenVINO
 import Retrieval
 import Store
+import Models
 
 /// The options `query` and `eval` share: the store, the models, and inference settings; and loading them.
 struct SearchSetup {
@@ -21,7 +22,7 @@ struct SearchSetup {
     var store: String
     var model: String?
     var reranker: String?
-    var precision: EmbedCommand.Precision
+    var precision: InferencePrecision
     var threads: Int?
     var timeout: Duration
 
@@ -32,7 +33,7 @@ struct SearchSetup {
         self.store = store
         model = try arguments.option("--model")
         reranker = try arguments.option("--reranker")
-        precision = try arguments.choice("--precision", EmbedCommand.Precision.self) ?? .auto
+        precision = try arguments.choice("--precision", InferencePrecision.self) ?? .auto
         threads = try arguments.integer("--threads", in: 1...1024)
         timeout = try arguments.seconds("--timeout", in: 0.001...86_400) ?? .seconds(30)
     }
@@ -45,9 +46,9 @@ struct SearchSetup {
                 .empty, path: store,
                 message: "holds no vectors yet (no model recorded): index documents into it with 'ovindex run' first")
         }
-        let directory = try ModelDirectory.resolve(model, for: identity)
+        let directory = try ModelDirectory.resolve(model, storeModelName: identity.name)
         let options = Embedder.Options(
-            precision: precision == .auto ? nil : CompileOptions.Precision(rawValue: precision.rawValue),
+            precision: precision,
             requests: 2, timeout: timeout, threads: threads)
         let cache = ModelCache(core: try Core())
         let embedder = try await Embedder.load(directory, options: options, cache: cache)
@@ -60,29 +61,6 @@ struct SearchSetup {
             return try QueryEngine(store: opened, embedder: embedder, crossEncoder: crossEncoder)
         } catch let error as QueryError {
             throw CommandError(.failure, error.description)
-        }
-    }
-}
-
-extension ModelDirectory {
-    /// The model that embeds queries for a store: the one asked for (`--model`, else `$OVINDEX_MODEL`); else
-    /// the one the store recorded, by its short name; else the default model.
-    ///
-    /// - Throws: `ModelError` when the store's model is not found by name (it was built with a directory
-    ///   outside the models folder): `--model` must say where it is.
-    static func resolve(_ requested: String?, for identity: ModelIdentity?) throws(ModelError) -> ModelDirectory {
-        guard requested == nil, ProcessInfo.processInfo.environment["OVINDEX_MODEL"] == nil,
-            let name = identity?.name, !name.isEmpty
-        else {
-            return try resolve(requested)
-        }
-        do {
-            return try resolve(name)
-        } catch {
-            throw ModelError(
-                path: name,
-                message: "the store was built with this model, which is not in the models folder (\(error.message)); "
-                    + "pass --model DIR")
         }
     }
 }

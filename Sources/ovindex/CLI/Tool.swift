@@ -1,4 +1,6 @@
 import Embedding
+import Export
+import Models
 import OpenVINO
 import Pipeline
 import Retrieval
@@ -96,7 +98,8 @@ enum Tool {
         case is SourceError: .noInput
         case let error as DocumentFailures: error.onlyIO ? .ioError : .failure
         case is InferenceStopped, is PruneRefused, is RunInvariantError: .failure
-        case is InjectedFault: .ioError
+        case is InjectedFault, is ExportError: .ioError
+        case let error as EvaluationSetError: error.missing ? .noInput : .dataError
         case is FaultPlanError: .usage
         case let error as TextInputError: error.line == nil ? .noInput : .dataError
         case is SQLiteError: .ioError

@@ -3,6 +3,8 @@ import Foundation
 import OpenVINO
 import TextIO
 import Tokenizer
+import Models
+import Export
 
 /// `ovindex embed`: sentence embeddings for texts, in input order, as JSON Lines or a .npy matrix.
 struct EmbedCommand: Command {
@@ -35,17 +37,13 @@ struct EmbedCommand: Command {
         case jsonl, npy
     }
 
-    enum Precision: String, CaseIterable {
-        case f32, bf16, auto
-    }
-
     /// Texts read, tokenized and embedded together; bounds memory whatever the input size.
     static let windowSize = 1024
 
     var model: String?
     var format: Format
     var output: String?
-    var precision: Precision
+    var precision: InferencePrecision
     var batchTokens: Int
     var requests: Int
     var threads: Int?
@@ -57,7 +55,7 @@ struct EmbedCommand: Command {
         model = try arguments.option("--model")
         format = try arguments.choice("--format", Format.self) ?? .jsonl
         output = try arguments.option("--output", "-o")
-        precision = try arguments.choice("--precision", Precision.self) ?? .auto
+        precision = try arguments.choice("--precision", InferencePrecision.self) ?? .auto
         batchTokens = try arguments.integer("--batch-tokens", in: 16...1_000_000) ?? 8192
         requests = try arguments.integer("--requests", in: 1...64) ?? 2
         threads = try arguments.integer("--threads", in: 1...1024)
@@ -70,7 +68,7 @@ struct EmbedCommand: Command {
     func run() async throws -> ExitCode {
         let directory = try ModelDirectory.resolve(model)
         let options = Embedder.Options(
-            precision: precision == .auto ? nil : CompileOptions.Precision(rawValue: precision.rawValue),
+            precision: precision,
             requests: requests, timeout: timeout, threads: threads)
         let embedder = try await Embedder.load(directory, options: options, cache: ModelCache(core: try Core()))
         let reader = try input.makeReader(pairs: false)
@@ -154,8 +152,3 @@ private final class OutputSink {
     }
 }
 
-extension Duration {
-    var seconds: Double {
-        Double(components.seconds) + Double(components.attoseconds) / 1e18
-    }
-}

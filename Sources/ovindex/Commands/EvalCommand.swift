@@ -72,47 +72,31 @@ struct EvalCommand: Command {
         return values
     }
 
-    struct Query {
-        var text: String
-        var relevant: Set<String>
-    }
-
     func run() async throws -> ExitCode {
-        let queries = try readQueries()
-        guard !queries.isEmpty else { throw CommandError(.dataError, "\(queriesFile) has no queries") }
+        let queries = try EvaluationQuery.read(queriesFile, limit: limit)
         let engine = try await setup.load()
-        // One warm-up query per configuration so that first-shape compilation is not timed.
-        var rows: [(RetrievalMode, RerankMethod, EvaluationMetrics)] = []
-        for mode in modes {
-            for rerank in reranks {
-                let options = QueryOptions(k: 10, candidates: candidates, mode: mode, rerank: rerank)
-                _ = try await engine.query(queries[0].text, options: options)
-                var metrics = EvaluationMetrics()
-                for (index, query) in queries.enumerated() {
-                    let answer = try await engine.query(query.text, options: options)
-                    metrics.add(
-                        ranked: answer.results.map(\.hit.documentKey), relevant: query.relevant,
-                        seconds: answer.seconds)
-                    if !quiet && Terminal.errors.isInteractive && index % 10 == 9 {
-                        Terminal.errors.write("\rovindex eval: \(mode.rawValue) + \(rerank.rawValue): \(index + 1)/\(queries.count)")
-                    }
-                }
-                if !quiet {
-                    if Terminal.errors.isInteractive { Terminal.errors.write("\r") }
-                    Terminal.errors.write(
-                        line: "ovindex eval: \(mode.rawValue) + \(rerank.rawValue): \(queries.count) queries done")
-                }
-                rows.append((mode, rerank, metrics))
+        let rows = try await engine.evaluate(
+            queries, modes: modes, reranks: reranks, candidates: candidates
+        ) { mode, rerank, done in
+            guard !quiet else { return }
+            if Terminal.errors.isInteractive && done % 10 == 0 {
+                Terminal.errors.write("\rovindex eval: \(mode.rawValue) + \(rerank.rawValue): \(done)/\(queries.count)")
+            }
+            if done == queries.count {
+                if Terminal.errors.isInteractive { Terminal.errors.write("\r") }
+                Terminal.errors.write(
+                    line: "ovindex eval: \(mode.rawValue) + \(rerank.rawValue): \(queries.count) queries done")
             }
         }
         if json {
-            for (mode, rerank, metrics) in rows {
+            for row in rows {
+                let metrics = row.metrics
                 var writer = JSONWriter(capacity: 256)
                 writer.raw("{")
                 writer.key("mode", first: true)
-                writer.string(mode.rawValue)
+                writer.string(row.mode.rawValue)
                 writer.key("rerank")
-                writer.string(rerank.rawValue)
+                writer.string(row.rerank.rawValue)
                 writer.key("queries")
                 writer.integer(metrics.queries)
                 writer.key("recall_at_1")
@@ -132,9 +116,10 @@ struct EvalCommand: Command {
             let out = Terminal.output
             out.write(line: "\(queries.count) queries, \(engine.indexedChunks) chunks, \(candidates) candidates")
             out.write(line: "mode     rerank            recall@1  recall@10  MRR@10   p50 ms   p95 ms")
-            for (mode, rerank, metrics) in rows {
+            for row in rows {
+                let metrics = row.metrics
                 out.write(
-                    line: mode.rawValue.padding(to: 9) + rerank.rawValue.padding(to: 18)
+                    line: row.mode.rawValue.padding(to: 9) + row.rerank.rawValue.padding(to: 18)
                         + Self.fixed(metrics.recallAt1, 3).padding(to: 10)
                         + Self.fixed(metrics.recallAt10, 3).padding(to: 11)
                         + Self.fixed(metrics.mrrAt10, 3).padding(to: 9)
@@ -143,40 +128,6 @@ struct EvalCommand: Command {
             }
         }
         return .success
-    }
-
-    private func readQueries() throws -> [Query] {
-        let reader: TextRecordReader
-        do {
-            reader = try TextRecordReader(
-                path: queriesFile, format: .jsonLines, maximumLineBytes: InputOptions.defaultMaximumLineBytes)
-        } catch {
-            throw CommandError(.noInput, error.description)
-        }
-        reader.textField = "query"
-        var queries: [Query] = []
-        while let next = try reader.next() {
-            let record: TextRecord
-            switch next {
-            case .success(let value): record = value
-            case .failure(let problem): throw CommandError(.dataError, problem.description)
-            }
-            let relevant: [String]
-            switch record.fields?["relevant"] {
-            case .string(let one): relevant = [one]
-            case .array(let many): relevant = many.compactMap(\.stringValue)
-            default:
-                throw CommandError(
-                    .dataError,
-                    "\(reader.inputName):\(record.line): \"relevant\" must be a document id or a list of them")
-            }
-            guard !relevant.isEmpty else {
-                throw CommandError(.dataError, "\(reader.inputName):\(record.line): \"relevant\" is empty")
-            }
-            queries.append(Query(text: record.text, relevant: Set(relevant)))
-            if let limit, queries.count >= limit { break }
-        }
-        return queries
     }
 
     static func round(_ value: Double, _ places: Int) -> Double {

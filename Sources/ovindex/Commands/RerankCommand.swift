@@ -2,6 +2,7 @@ import Embedding
 import OpenVINO
 import Retrieval
 import TextIO
+import Models
 
 /// `ovindex rerank`: scores passages a user brings against a query, best first.
 struct RerankCommand: Command {
@@ -33,7 +34,7 @@ struct RerankCommand: Command {
     var method: RerankMethod
     var reranker: String?
     var model: String?
-    var precision: EmbedCommand.Precision
+    var precision: InferencePrecision
     var timeout: Duration
     var json: Bool
     var input: InputOptions
@@ -52,7 +53,7 @@ struct RerankCommand: Command {
         if method == .crossEncoder, reranker == nil {
             throw UsageError(command: Self.name, message: "--method cross-encoder needs --reranker DIR")
         }
-        precision = try arguments.choice("--precision", EmbedCommand.Precision.self) ?? .auto
+        precision = try arguments.choice("--precision", InferencePrecision.self) ?? .auto
         timeout = try arguments.seconds("--timeout", in: 0.001...86_400) ?? .seconds(30)
         json = arguments.flag("--json")
         input = try InputOptions(parsing: &arguments)
@@ -77,7 +78,7 @@ struct RerankCommand: Command {
             passages.append(record)
         }
         let options = Embedder.Options(
-            precision: precision == .auto ? nil : CompileOptions.Precision(rawValue: precision.rawValue),
+            precision: precision,
             requests: 2, timeout: timeout)
         let cache = ModelCache(core: try Core())
         let embedder = try await Embedder.load(try ModelDirectory.resolve(model), options: options, cache: cache)

@@ -9,6 +9,7 @@ import Pipeline
 import Retrieval
 import Store
 import TextIO
+import Models
 
 /// `ovindex run`: index sources into a store (nightly runs, backfills, resumes).
 struct RunCommand: Command {
@@ -71,7 +72,7 @@ struct RunCommand: Command {
     var store: String?
     var prune: Bool
     var model: String?
-    var precision: PipelineDefinition.Precision?
+    var precision: InferencePrecision?
     var chunkTokens: Int?
     var overlap: Int?
     var maxDocumentBytes: Int?
@@ -104,7 +105,7 @@ struct RunCommand: Command {
         forcePrune = arguments.flag("--force-prune")
         dryRun = arguments.flag("--dry-run")
         model = try arguments.option("--model")
-        precision = try arguments.choice("--precision", PipelineDefinition.Precision.self)
+        precision = try arguments.choice("--precision", InferencePrecision.self)
         chunkTokens = try arguments.integer("--chunk-tokens", in: 8...8192)
         overlap = try arguments.integer("--overlap", in: 0...4096)
         maxDocumentBytes = try arguments.integer("--max-document-bytes", in: 1...(1 << 34))
@@ -151,8 +152,9 @@ struct RunCommand: Command {
         if let threads { definition.threads = threads }
         if let timeout { definition.inferenceTimeoutSeconds = timeout.seconds }
         if let shards { definition.shards = shards }
-        definition.shard = try shard ?? Shard.fromEnvironment(
-            ProcessInfo.processInfo.environment, count: definition.shards)
+        definition.shard =
+            try shard ?? Shard.fromEnvironment(ProcessInfo.processInfo.environment, count: definition.shards)
+            ?? definition.shard
         if let shard = definition.shard {
             definition.store = shard.storePath(definition.store)
         }
@@ -167,22 +169,16 @@ struct RunCommand: Command {
         // Before anything is written: the sources are there, the model is sound, and it is the model it says.
         try CorpusReader(sources: definition.sources, maxDocumentBytes: definition.maxDocumentBytes).checkSources()
         let directory = try ModelDirectory.resolve(definition.model)
-        let weights = try ModelPreflight.verifyWeights(
-            directory, cached: ModelPreflight.cachedFingerprint(store: definition.store))
-        let precision: CompileOptions.Precision? =
-            switch definition.precision {
-            case .auto: nil
-            case .f32: .f32
-            case .bf16: .bf16
-            }
+        let weights = try directory.verifyWeights(
+            cached: PipelineRunner.cachedWeightsFingerprint(store: definition.store))
         let embedder = try await Embedder.load(
             directory,
             options: Embedder.Options(
-                precision: precision, requests: definition.inferRequests,
+                precision: definition.precision, requests: definition.inferRequests,
                 timeout: .milliseconds(Int64(definition.inferenceTimeoutSeconds * 1000)), threads: definition.threads,
                 performanceHint: definition.performanceHint == .throughput ? .throughput : .latency),
             cache: ModelCache(core: try Core()))
-        try await ModelPreflight.probe(embedder)
+        try await embedder.probe()
 
         let monitor = RunMonitor()
         let progress = ProgressLine(monitor: monitor, enabled: !quiet)

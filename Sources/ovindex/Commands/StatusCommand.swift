@@ -4,6 +4,7 @@ import OpenVINO
 import Pipeline
 import Retrieval
 import Store
+import Models
 
 /// `ovindex status`: whether the model and the store are ready, and how the last run ended.
 struct StatusCommand: Command {
@@ -50,7 +51,7 @@ struct StatusCommand: Command {
         do {
             // The model the store was built with is the one queries will need: check that one by default.
             let storeModel = store.flatMap { try? Store(path: $0, mode: .readOnly).modelIdentity() }
-            let found = try ModelDirectory.resolve(model, for: storeModel)
+            let found = try ModelDirectory.resolve(model, storeModelName: storeModel?.name)
             directory = found
             let manifest = found.manifest
             out.write(line: "model      \(found.name): found at \(found.path)")
@@ -95,7 +96,7 @@ struct StatusCommand: Command {
     private func checkModel(_ directory: ModelDirectory) async throws -> Bool {
         let out = Terminal.output
         do {
-            _ = try ModelPreflight.verifyWeights(directory, cached: nil)
+            _ = try directory.verifyWeights()
         } catch {
             out.write(line: "weights    NOT READY: \(error.message)")
             return false
@@ -106,7 +107,7 @@ struct StatusCommand: Command {
         let started = clock.now
         let embedder = try await Embedder.load(directory, cache: ModelCache(core: try Core()))
         do {
-            try await ModelPreflight.probe(embedder)
+            try await embedder.probe()
         } catch {
             out.write(line: "inference  NOT READY: \(error.message)")
             return false

@@ -1,6 +1,7 @@
 import Embedding
 import TextIO
 import Tokenizer
+import Models
 
 /// `ovindex tokenize`: shows the tokens a model sees, in Hugging Face's terms (ids, tokens, offsets).
 struct TokenizeCommand: Command {

@@ -1,5 +1,4 @@
-public import Embedding
-public import Store
+public import Models
 
 extension ModelIdentity {
     /// The identity of the vectors an embedding model directory produces.

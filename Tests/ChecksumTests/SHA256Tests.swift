@@ -1,4 +1,4 @@
-import Store
+import Checksum
 import Testing
 
 /// FIPS 180-4 test vectors (NIST CSRC examples).

@@ -1,3 +1,5 @@
+public import TextIO
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)

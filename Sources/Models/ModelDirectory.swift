@@ -109,6 +109,27 @@ public struct ModelDirectory: Sendable, Equatable {
         )
     }
 
+    /// The model that serves a store: the one asked for (`requested`, else `$OVINDEX_MODEL`); else the one the
+    /// store recorded (`storeModelName`, its short name) from the models folder; else the default model.
+    ///
+    /// - Throws: `ModelError` when the store's model is not found by name (it was built with a directory
+    ///   outside the models folder): the caller must say where it is.
+    public static func resolve(_ requested: String?, storeModelName: String?) throws(ModelError) -> ModelDirectory {
+        guard requested == nil, ProcessInfo.processInfo.environment["OVINDEX_MODEL"] == nil,
+            let name = storeModelName, !name.isEmpty
+        else {
+            return try resolve(requested)
+        }
+        do {
+            return try resolve(name)
+        } catch {
+            throw ModelError(
+                path: name,
+                message: "the store was built with this model, which is not in the models folder (\(error.message)); "
+                    + "pass --model DIR")
+        }
+    }
+
     public static let defaultModelName = "all-MiniLM-L6-v2"
 
     static func modelRoots(environment: [String: String]) -> [String] {

@@ -1,0 +1,62 @@
+public import Models
+public import OpenVINO
+public import Tokenizer
+
+/// What `Embedder` and `CrossEncoder` share: a model directory loaded for one task, its tokenizer, the
+/// compiled graph (checked to have the outputs the task reads) and a pool of infer requests, each batch run
+/// with its own fresh input tensors and the inference timeout.
+struct LoadedModel: Sendable {
+    let directory: ModelDirectory
+    let tokenizer: BertTokenizer
+    let compiledModel: CompiledModel
+    let pool: RequestPool
+
+    /// Loads the tokenizer and compiles the model (once per process, through `cache`).
+    ///
+    /// - Throws: `ModelError` when the graph lacks one of `outputs`, `TokenizerError`, `OpenVINOError`.
+    static func load(
+        _ directory: ModelDirectory, outputs: [String], options: Embedder.Options, cache: ModelCache
+    ) async throws -> LoadedModel {
+        let tokenizer = try BertTokenizer(directory: directory.path)
+        let compileOptions = CompileOptions(
+            inferencePrecision: options.precision.compileOption, threads: options.threads,
+            performanceHint: options.performanceHint)
+        let model = try await cache.compiledModel(at: directory.modelFile, options: compileOptions)
+        for output in outputs where !model.outputNames.contains(output) {
+            throw ModelError(path: directory.modelFile, message: "the graph has no \(output) output")
+        }
+        var requests: [InferRequest] = []
+        for _ in 0..<max(1, options.requests) {
+            requests.append(try model.makeInferRequest())
+        }
+        return LoadedModel(directory: directory, tokenizer: tokenizer, compiledModel: model, pool: RequestPool(requests))
+    }
+
+    /// Runs one padded batch on a request of its own (waiting while all are busy) and reads its result with
+    /// `read` before the request goes back to the pool.
+    func run<R: Sendable>(
+        _ batch: BatchEncoding, timeout: Duration, read: (InferRequest) throws -> R
+    ) async throws -> R {
+        try await pool.withRequest { request in
+            try Self.setInputs(batch, on: request)
+            try await request.infer(timeout: timeout)
+            return try read(request)
+        }
+    }
+
+    /// Copies a padded batch into fresh input tensors. The tensors are dropped when the next batch replaces
+    /// them on this request, so no batch's memory outlives the following one.
+    static func setInputs(_ batch: BatchEncoding, on request: InferRequest) throws {
+        let shape = [batch.rows, batch.sequenceLength]
+        for (name, values) in [
+            ("input_ids", batch.inputIDs), ("attention_mask", batch.attentionMask),
+            ("token_type_ids", batch.tokenTypeIDs),
+        ] {
+            let tensor = try Tensor(.i64, shape: shape)
+            tensor.withUnsafeMutableBufferPointer(as: Int64.self) { buffer in
+                _ = buffer.initialize(from: values)
+            }
+            try request.setInput(name, tensor)
+        }
+    }
+}

@@ -1,0 +1,68 @@
+public import Checksum
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+extension ModelDirectory {
+    /// What a weights check did.
+    public struct WeightsVerdict: Sendable, Equatable {
+        /// The weights file's identity and the sha256 it was checked against: equal fingerprints need no hashing.
+        public var fingerprint: String
+        /// False when an earlier verdict for the same file was reused.
+        public var hashed: Bool
+    }
+
+    /// The identity of the weights file: the manifest's sha256, the file's device, inode, size, modification
+    /// and change times. Any change to the file (even one that restores its modification time) changes the
+    /// change time, so a cached verdict is never reused for other bytes.
+    public func weightsFingerprint() throws(ModelError) -> String {
+        var info = stat()
+        guard stat(weightsFile, &info) == 0 else {
+            throw ModelError(path: weightsFile, message: "cannot be read: \(String(cString: strerror(errno)))")
+        }
+        return [
+            manifest.weights_sha256, String(info.st_dev), String(info.st_ino), String(info.st_size),
+            "\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)", "\(info.st_ctim.tv_sec).\(info.st_ctim.tv_nsec)",
+        ].joined(separator: ":")
+    }
+
+    /// Checks the weights' sha256 against the manifest, unless `cached` (an earlier verdict's fingerprint) shows
+    /// the same file was verified before. A damaged or swapped weights file loads and runs, and gives wrong
+    /// vectors without any error: this is the only way to tell.
+    ///
+    /// - Throws: `ModelError` naming both digests when they differ.
+    public func verifyWeights(cached: String? = nil) throws(ModelError) -> WeightsVerdict {
+        let fingerprint = try weightsFingerprint()
+        if fingerprint == cached { return WeightsVerdict(fingerprint: fingerprint, hashed: false) }
+        let digest = try Self.sha256(weightsFile)
+        guard digest == manifest.weights_sha256 else {
+            throw ModelError(
+                path: weightsFile,
+                message: "sha256 \(digest) differs from the manifest's \(manifest.weights_sha256): the weights are "
+                    + "damaged or not this model's (re-run 'make setup' or the converter); nothing was written")
+        }
+        return WeightsVerdict(fingerprint: fingerprint, hashed: true)
+    }
+
+    static func sha256(_ path: String) throws(ModelError) -> String {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw ModelError(path: path, message: "cannot be read: \(String(cString: strerror(errno)))")
+        }
+        defer { close(descriptor) }
+        var hasher = SHA256()
+        var block = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let count = block.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw ModelError(path: path, message: "cannot be read: \(String(cString: strerror(errno)))")
+            }
+            if count == 0 { break }
+            block.withUnsafeBytes { hasher.update(UnsafeRawBufferPointer(rebasing: $0[..<count])) }
+        }
+        return SHA256.hexString(hasher.finalize())
+    }
+}
