@@ -104,16 +104,37 @@ enum Schema {
         );
         CREATE INDEX rejects_run ON rejects(run_id);
         """,
-        // 2: failures (transient: retried by the next run) are listed beside rejects (permanent), each row names
-        // its document when it has one, so a document's older rows can be replaced; runs count failures.
+        // 2: failures (transient: retried by the next run) are listed beside rejects (permanent), each with a
+        // stable code (`RejectReason`); each row names its document when it has one, so a document's older rows
+        // can be replaced; runs count failures.
         """
         ALTER TABLE rejects ADD COLUMN kind TEXT NOT NULL DEFAULT 'reject' CHECK (kind IN ('reject', 'failure'));
+        ALTER TABLE rejects ADD COLUMN code TEXT;
         ALTER TABLE rejects ADD COLUMN document_key TEXT;
         CREATE INDEX rejects_document ON rejects(document_key);
         ALTER TABLE runs ADD COLUMN documents_failed INTEGER NOT NULL DEFAULT 0;
         UPDATE rejects SET document_key = (
             SELECT d.key FROM documents d WHERE d.state = 'rejected' AND d.source = rejects.input LIMIT 1)
         WHERE line IS NULL;
+        UPDATE rejects SET code = CASE
+            WHEN reason = 'document too large' THEN 'document_too_large'
+            WHEN reason = 'invalid UTF-8' THEN 'invalid_utf8'
+            WHEN reason = 'binary content' THEN 'binary_content'
+            WHEN reason = 'empty document' THEN 'empty_document'
+            WHEN reason = 'too many chunks' THEN 'too_many_chunks'
+            WHEN reason = 'duplicate document id' THEN 'duplicate_id'
+            WHEN reason = 'invalid JSON' THEN 'invalid_json'
+            WHEN reason = 'not a JSON object' THEN 'not_an_object'
+            WHEN reason LIKE 'no "%" field' THEN 'missing_field'
+            WHEN reason = 'inference failed' THEN 'inference_failed'
+            WHEN reason IN ('cannot read the file', 'cannot open the file', 'source does not exist') THEN 'read_error'
+            ELSE 'invalid_field' END;
+        UPDATE rejects SET kind = 'failure' WHERE code IN ('inference_failed', 'read_error');
+        -- Schema 1 recorded documents the model failed on as rejected, so they were skipped for good while
+        -- unchanged: release them, and the next run tries them again.
+        DELETE FROM documents WHERE state = 'rejected'
+            AND source IN (SELECT input FROM rejects WHERE code = 'inference_failed');
+        UPDATE rejects SET document_key = NULL WHERE code = 'inference_failed';
         """,
     ]
 

@@ -16,19 +16,22 @@ public struct StoreCheck: Sendable, Equatable {
 }
 
 extension Store {
-    /// SQLite's `quick_check` (page and b-tree structure, O(pages)): throws when it finds damage.
+    /// SQLite's `integrity_check` (page and b-tree structure, and every index against its table; O(pages),
+    /// 0.36 s for a store of 100,000 chunks here): throws when it finds damage.
     ///
     /// Every writing command calls it before its first write, so a damaged store is never made worse.
+    /// `quick_check` would be a third faster, but it does not compare indexes with their tables: a damaged
+    /// unique index passed it, and the run then failed half-way with a constraint error.
     ///
     /// - Throws: `StoreError.Kind.corrupt` with SQLite's first findings.
     ///
-    /// Related SQLite documentation: https://www.sqlite.org/pragma.html#pragma_quick_check
+    /// Related SQLite documentation: https://www.sqlite.org/pragma.html#pragma_integrity_check
     public func requireIntact() throws(StoreError) {
-        let findings = try pragmaCheck("quick_check", limit: 5)
+        let findings = try pragmaCheck("integrity_check", limit: 5)
         guard findings.isEmpty else {
             throw StoreError(
                 .corrupt, path: path,
-                message: "is corrupt (quick_check: \(findings.joined(separator: "; "))): nothing was written; "
+                message: "is corrupt (integrity_check: \(findings.joined(separator: "; "))): nothing was written; "
                     + "restore it from a backup or rebuild it into a new store")
         }
     }

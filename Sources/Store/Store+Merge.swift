@@ -52,8 +52,17 @@ extension Store {
             try connection.execute("ATTACH DATABASE ? AS shard", [path])
             defer { try? connection.execute("DETACH DATABASE shard") }
             let runID = try beginRunInline(settings: "{\"merge\": \(Self.jsonString(path))}")
-            let outcome = try connection.inTransaction { () throws -> MergeOutcome in
-                try copyShard(runID: runID)
+            let outcome: MergeOutcome
+            do {
+                outcome = try connection.inTransaction { () throws -> MergeOutcome in
+                    try copyShard(runID: runID)
+                }
+            } catch {
+                // The merge is all or nothing: its run is failed, not left "running".
+                try? connection.execute(
+                    "UPDATE runs SET status = 'failed', error = ?, finished_at = \(Schema.now) WHERE id = ?",
+                    ["\(error)", runID])
+                throw error
             }
             try connection.execute(
                 """
@@ -143,8 +152,9 @@ extension Store {
             """)
         try connection.execute(
             """
-            INSERT INTO main.rejects (run_id, input, line, reason, limit_value, detail, kind, document_key, created_at)
-            SELECT ?, r.input, r.line, r.reason, r.limit_value, r.detail, r.kind, r.document_key, r.created_at
+            INSERT INTO main.rejects (
+                run_id, input, line, reason, limit_value, detail, kind, code, document_key, created_at)
+            SELECT ?, r.input, r.line, r.reason, r.limit_value, r.detail, r.kind, r.code, r.document_key, r.created_at
             FROM shard.rejects r
             WHERE NOT EXISTS (
                 SELECT 1 FROM main.rejects x WHERE x.input = r.input AND x.line IS r.line AND x.reason = r.reason

@@ -132,18 +132,27 @@ extension Store {
     public func rejects(limit: Int = 20) throws(StoreError) -> [RejectInput] {
         try perform("reading rejects") {
             let statement = try connection.prepare(
-                "SELECT input, line, reason, limit_value, detail, kind, document_key FROM rejects ORDER BY id DESC LIMIT ?")
+                """
+                SELECT input, line, reason, limit_value, detail, kind, code, document_key
+                FROM rejects ORDER BY id DESC LIMIT ?
+                """)
             try statement.bind([limit])
             var rejects: [RejectInput] = []
             while try statement.step() {
                 rejects.append(
                     RejectInput(
                         input: statement.text(at: 0) ?? "", line: statement.isNull(at: 1) ? nil : statement.int(at: 1),
-                        reason: statement.text(at: 2) ?? "", limit: statement.text(at: 3), detail: statement.text(at: 4),
-                        kind: RejectInput.Kind(rawValue: statement.text(at: 5) ?? "") ?? .reject,
-                        key: statement.text(at: 6)))
+                        code: Self.code(statement.text(at: 6), kind: statement.text(at: 5)),
+                        reason: statement.text(at: 2) ?? "", limit: statement.text(at: 3),
+                        detail: statement.text(at: 4), key: statement.text(at: 7)))
             }
             return rejects
         }
+    }
+
+    /// A stored code; rows written before codes existed (schema 1) read as the nearest general code.
+    private static func code(_ stored: String?, kind: String?) -> RejectReason {
+        if let stored, let code = RejectReason(rawValue: stored) { return code }
+        return kind == "failure" ? .readError : .invalidField
     }
 }

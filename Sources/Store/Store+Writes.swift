@@ -16,6 +16,13 @@ extension Store {
         }
     }
 
+    /// Whether the store holds `key` as an indexed document (with chunks and vectors).
+    public func isIndexed(_ key: String) throws(StoreError) -> Bool {
+        try perform("reading a document's state") {
+            try connection.scalarText("SELECT state FROM documents WHERE key = ?", [key]) == "indexed"
+        }
+    }
+
     /// Writes a batch in one transaction: documents (each replacing its old version, or left alone when its
     /// content hash is unchanged), rejects, and the run's progress. Either all of it is committed or none.
     ///
@@ -237,12 +244,12 @@ private struct BatchWriter {
         if let key = reject.key { try forgetRejects(of: key) }
         let insert = try statement(
             """
-            INSERT INTO rejects (run_id, input, line, reason, limit_value, detail, kind, document_key, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, \(Schema.now))
+            INSERT INTO rejects (run_id, input, line, reason, limit_value, detail, kind, code, document_key, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, \(Schema.now))
             """)
         try insert.bind([
             runID, reject.input, reject.line, reject.reason, reject.limit, reject.detail, reject.kind.rawValue,
-            reject.key,
+            reject.code.rawValue, reject.key,
         ])
         _ = try insert.step()
     }

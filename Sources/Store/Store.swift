@@ -1,4 +1,8 @@
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 public import SQLite
 
 /// The vector store: one SQLite file holding documents, chunks, their vectors (f32 and int8), full-text index,
@@ -38,7 +42,14 @@ public final class Store {
         self.mode = mode
         let exists = FileManager.default.fileExists(atPath: path)
         if exists {
-            try Self.inspect(path, supported: migrations.count)
+            // A fifo would block the open, a device would be read (or overwritten) as a database.
+            var info = stat()
+            guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
+                throw StoreError(.notAStore, path: path, message: "is not a regular file, so not a store; nothing was changed")
+            }
+        }
+        if exists {
+            try Self.inspect(path, supported: migrations.count, mode: mode)
         } else if mode != .readWrite {
             throw StoreError(.missing, path: path, message: "no store at this path")
         } else {
@@ -56,6 +67,12 @@ public final class Store {
                 try migrate(migrations)
             } else {
                 let version = Int(try connection.scalarInt("PRAGMA user_version") ?? 0)
+                if version == 0 {
+                    throw StoreError(
+                        .notAStore, path: path,
+                        message: "is an empty SQLite file, not a store yet (a run that created it did not finish): "
+                            + "run it again, or delete the file")
+                }
                 if version < migrations.count {
                     throw StoreError(
                         .notAStore, path: path,
@@ -66,19 +83,19 @@ public final class Store {
             throw error
         } catch let error as SQLiteError {
             if !exists { try? FileManager.default.removeItem(atPath: path) }
-            throw Self.explain(error, path: path)
+            throw Self.explain(error, path: path, mode: mode)
         } catch {
             throw StoreError(.database, path: path, message: "\(error)")
         }
     }
 
     /// Refuses files that are not ovindex stores before anything could modify them.
-    private static func inspect(_ path: String, supported: Int) throws(StoreError) {
+    private static func inspect(_ path: String, supported: Int, mode: Mode) throws(StoreError) {
         let probe: Connection
         do {
             probe = try Connection(path: path, mode: .readOnly)
         } catch {
-            throw explain(error, path: path)
+            throw explain(error, path: path, mode: mode)
         }
         do {
             let application = Int32(truncatingIfNeeded: try probe.scalarInt("PRAGMA application_id") ?? 0)
@@ -103,14 +120,23 @@ public final class Store {
         } catch let error as StoreError {
             throw error
         } catch let error as SQLiteError {
-            throw explain(error, path: path)
+            throw explain(error, path: path, mode: mode)
         } catch {
             throw StoreError(.database, path: path, message: "\(error)")
         }
     }
 
-    static func explain(_ error: SQLiteError, path: String) -> StoreError {
-        switch error.primaryCode {
+    static func explain(_ error: SQLiteError, path: String, mode: Mode = .readWrite) -> StoreError {
+        if mode == .readOnly, error.primaryCode == SQLiteError.cantOpen,
+            FileManager.default.fileExists(atPath: path + "-wal")
+        {
+            return StoreError(
+                .database, path: path,
+                message: "cannot be read here: it has a write-ahead log (-wal) whose index (-shm) cannot be created "
+                    + "in this read-only location; open it once where it can be written, or copy it with its -wal "
+                    + "and -shm files", cause: error)
+        }
+        return switch error.primaryCode {
         case SQLiteError.notADatabase:
             StoreError(
                 .notAStore, path: path, message: "is not an SQLite database (not an ovindex store); nothing was changed"
@@ -203,14 +229,8 @@ public final class Store {
     /// - Throws: `StoreError.Kind.modelMismatch` naming both models when they differ: vectors of two models
     ///   must never be mixed in one store.
     public func bind(to model: ModelIdentity) throws(StoreError) {
-        if let existing = try modelIdentity() {
-            let differences = existing.differences(from: model)
-            guard differences.isEmpty else {
-                throw StoreError(
-                    .modelMismatch, path: path,
-                    message: "was built with \(existing), but this uses \(differences.joined(separator: ", ")); "
-                        + "use a new store (or re-embed everything into one) instead of mixing vectors of two models")
-            }
+        if try modelIdentity() != nil {
+            try verify(model: model)
             return
         }
         try perform("recording the model identity") {
@@ -228,23 +248,43 @@ public final class Store {
         }
     }
 
+    /// Checks that the store was built with `model`, when it records one; writes nothing.
+    ///
+    /// - Throws: `StoreError.Kind.modelMismatch` naming both models when they differ.
+    public func verify(model: ModelIdentity) throws(StoreError) {
+        guard let existing = try modelIdentity() else { return }
+        let differences = existing.differences(from: model)
+        guard differences.isEmpty else {
+            throw StoreError(
+                .modelMismatch, path: path,
+                message: "was built with \(existing), but this uses \(differences.joined(separator: ", ")); "
+                    + "use a new store (or re-embed everything into one) instead of mixing vectors of two models")
+        }
+    }
+
+    /// Checks that the store was built with `value` for the setting `key`, when it records one; writes nothing.
+    public func verify(setting key: String, is value: String, meaning: String) throws(StoreError) {
+        let existing = try perform("reading settings") {
+            try connection.scalarText("SELECT value FROM index_info WHERE key = ?", ["setting." + key])
+        }
+        if let existing, existing != value {
+            throw StoreError(
+                .modelMismatch, path: path,
+                message: "was built with \(meaning) \(existing), this run uses \(value): use a new store "
+                    + "(or the same setting) so every document is cut the same way")
+        }
+    }
+
     /// Records a setting the store's contents depend on (such as the chunk size), or checks it is unchanged.
     ///
     /// - Throws: `StoreError.Kind.modelMismatch` when the store holds another value: its chunks were made
     ///   differently, and mixing would make results depend on when a document was indexed.
     public func bind(setting key: String, to value: String, meaning: String) throws(StoreError) {
+        try verify(setting: key, is: value, meaning: meaning)
         let existing = try perform("reading settings") {
             try connection.scalarText("SELECT value FROM index_info WHERE key = ?", ["setting." + key])
         }
-        if let existing {
-            guard existing == value else {
-                throw StoreError(
-                    .modelMismatch, path: path,
-                    message: "was built with \(meaning) \(existing), this run uses \(value): use a new store "
-                        + "(or the same setting) so every document is cut the same way")
-            }
-            return
-        }
+        if existing != nil { return }
         try perform("recording a setting") {
             try connection.execute("INSERT INTO index_info (key, value) VALUES (?, ?)", ["setting." + key, value])
         }

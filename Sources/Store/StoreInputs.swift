@@ -79,32 +79,32 @@ public struct RejectInput: Sendable, Equatable {
     /// The input the problem was found in (file, or file:line).
     public var input: String
     public var line: Int?
+    /// Why, as a stable code.
+    public var code: RejectReason
+    /// Why, in words (the code's summary unless given).
     public var reason: String
     public var limit: String?
     public var detail: String?
+    /// The document to record as rejected (rejects only).
     public var document: Document?
-    public var kind: Kind
     /// The document this is about, when there is one (with or without `document`): a document's newer row
     /// replaces its older ones.
     public var key: String?
 
+    public var kind: Kind { code.isFailure ? .failure : .reject }
+
     public init(
-        input: String, line: Int? = nil, reason: String, limit: String? = nil, detail: String? = nil,
-        document: Document? = nil, kind: Kind = .reject, key: String? = nil
+        input: String, line: Int? = nil, code: RejectReason, reason: String? = nil, limit: String? = nil,
+        detail: String? = nil, document: Document? = nil, key: String? = nil
     ) {
         self.input = input
         self.line = line
-        self.reason = reason
+        self.code = code
+        self.reason = reason ?? code.summary
         self.limit = limit
         self.detail = detail
-        self.document = kind == .reject ? document : nil
-        self.kind = kind
+        self.document = code.isFailure ? nil : document
         self.key = key ?? document?.key
-    }
-
-    /// A failure of the document `key`: recorded, never stored as rejected, retried by the next run.
-    public static func failure(input: String, key: String?, reason: String, detail: String? = nil) -> RejectInput {
-        RejectInput(input: input, reason: reason, detail: detail, kind: .failure, key: key)
     }
 }
 

@@ -89,7 +89,13 @@ private struct Cursor {
         while true {
             skipWhitespace()
             guard current == UInt8(ascii: "\"") else { throw error("expected a string key") }
+            let keyOffset = offset
             let key = try string()
+            // A repeated name would silently mean its last value (RFC 8259 leaves it open): refused instead.
+            guard members[key] == nil else {
+                offset = keyOffset
+                throw error("the name \"\(key)\" appears twice in one object")
+            }
             skipWhitespace()
             guard current == UInt8(ascii: ":") else { throw error("expected ':' after key") }
             offset += 1

@@ -67,8 +67,9 @@ enum PipelineBench {
             tokenizer: embedder.tokenizer, maxTokens: definition.chunkTokens ?? embedder.maximumLength - 2,
             overlap: definition.overlapTokens)
         var encodings: [Encoding] = []
+        let validator = Validator(definition)
         try await CorpusReader(sources: definition.sources, maxDocumentBytes: definition.maxDocumentBytes).read { item in
-            guard case .document(let document) = item else { return }
+            guard case .document(let read) = item, case .accepted(let document) = validator.validate(read) else { return }
             for plan in chunker.chunks(of: document.text) {
                 encodings.append(embedder.tokenizer.encoding(wrapping: plan.tokenIDs[...]))
             }

@@ -1,5 +1,4 @@
 import Foundation
-import Pipeline
 import Store
 import Synchronization
 import TestSupport
@@ -7,14 +6,39 @@ import Testing
 import TextIO
 import Checksum
 
+@testable import Pipeline
+
+/// The reader, followed by the validator's rules as the validating stage applies them (without a store): what
+/// a corpus becomes before chunking.
 @Suite struct CorpusReaderTests {
-    func readAll(_ sources: [PipelineDefinition.Source], limit: Int = 1000) async throws -> [ReadItem] {
-        var items: [ReadItem] = []
-        try await CorpusReader(sources: sources, maxDocumentBytes: limit).read { items.append($0) }
+    enum Item {
+        case document(SourceDocument)
+        case rejected(RejectInput)
+    }
+
+    func readAll(_ sources: [PipelineDefinition.Source], limit: Int = 1000) async throws -> [Item] {
+        var items: [Item] = []
+        var origins = ValidatingStage.Origins()
+        let validator = Validator(maxDocumentBytes: limit, maxChunksPerDocument: 2000)
+        try await CorpusReader(sources: sources, maxDocumentBytes: limit).read { item in
+            switch item {
+            case .document(let read):
+                if origins.insert(read) != nil {
+                    items.append(.rejected(Validator.duplicate(read, firstReadAt: "an earlier line")))
+                    return
+                }
+                switch validator.validate(read) {
+                case .accepted(let document): items.append(.document(document))
+                case .rejected(let reject): items.append(.rejected(reject))
+                }
+            case .problem(let problem): items.append(.rejected(problem))
+            case .sourceFinished: break
+            }
+        }
         return items
     }
 
-    var documents: (([ReadItem]) -> [SourceDocument]) {
+    var documents: (([Item]) -> [SourceDocument]) {
         { items in
             items.compactMap {
                 if case .document(let document) = $0 { return document }
@@ -23,7 +47,7 @@ import Checksum
         }
     }
 
-    var rejects: (([ReadItem]) -> [RejectInput]) {
+    var rejects: (([Item]) -> [RejectInput]) {
         { items in
             items.compactMap {
                 if case .rejected(let reject) = $0 { return reject }
@@ -46,9 +70,9 @@ import Checksum
         let found = documents(try await readAll([source]))
         #expect(found.map(\.key) == ["kb/a.txt", "kb/b.md", "kb/sub/c.md"])
         #expect(found[0].text == "alpha")
-        #expect(found[0].contentHash == SHA256.hex(Array("alpha".utf8)))
-        #expect(found[0].source == directory.file("docs/a.txt"))
-        #expect(found[0].metadata["path"] == .string("kb/a.txt"))
+        #expect(found[0].header.contentHash == SHA256.hex(Array("alpha".utf8)))
+        #expect(found[0].header.source == directory.file("docs/a.txt"))
+        #expect(found[0].header.metadata["path"] == .string("kb/a.txt"))
     }
 
     @Test func badFilesAreRejectedWithReasonAndLimit() async throws {
@@ -97,9 +121,9 @@ import Checksum
         let items = try await readAll([source])
         let found = documents(items)
         #expect(found.map(\.key) == ["7", "x"])
-        #expect(found[0].metadata == ["lang": .string("en")])
-        #expect(found[0].input == "\(path):1")
-        #expect(found[1].metadata == [:])
+        #expect(found[0].header.metadata == ["lang": .string("en")])
+        #expect(found[0].header.input == "\(path):1")
+        #expect(found[1].header.metadata == [:])
         let problems = rejects(items).map { "\($0.line ?? 0): \($0.reason)" }
         #expect(
             problems == [
@@ -114,7 +138,7 @@ import Checksum
         let second = try directory.write("b.jsonl", #"{"id": 1, "text": "same", "tag": "b"}"#)
         let a = documents(try await readAll([PipelineDefinition.Source(path: first)]))
         let b = documents(try await readAll([PipelineDefinition.Source(path: second)]))
-        #expect(a[0].contentHash != b[0].contentHash)
+        #expect(a[0].header.contentHash != b[0].header.contentHash)
     }
 
     @Test func stopsBetweenDocumentsWhenAsked() async throws {

@@ -68,13 +68,18 @@ import Testing
         let flag = try load("{\(base), \"prune\": true}")
         #expect(flag.prune && flag.pruneMaxFraction == 0.5 && !flag.forcePrune)
         #expect(flag.sources[0].followSymlinks)
-        let object = try load(#"{"# + base + #", "prune": {"max_fraction": 0.2}}"#)
+        let object = try load(#"{"# + base + #", "prune": {"enabled": true, "max_fraction": 0.2}}"#)
         #expect(object.prune && object.pruneMaxFraction == 0.2)
         let off = try load(#"{"# + base + #", "prune": {"enabled": false}}"#)
         #expect(!off.prune)
-        #expect(error(#"{"# + base + #", "prune": {"max_fraction": 2}}"#)?.field == "prune.max_fraction")
-        #expect(try load(#"{"# + base + #", "prune": {"force": true}}"#).forcePrune)
-        #expect(error(#"{"# + base + #", "prune": {"forced": true}}"#)?.field == "prune.forced")
+        // An object that only sets the share does not turn pruning on by itself: "enabled" is required.
+        #expect(error(#"{"# + base + #", "prune": {"max_fraction": 0.2}}"#)?.field == "prune.enabled")
+        #expect(error(#"{"# + base + #", "prune": {}}"#)?.field == "prune.enabled")
+        #expect(error(#"{"# + base + #", "prune": {"enabled": true, "max_fraction": 2}}"#)?.field == "prune.max_fraction")
+        #expect(try load(#"{"# + base + #", "prune": {"enabled": true, "force": true}}"#).forcePrune)
+        #expect(error(#"{"# + base + #", "prune": {"enabled": true, "forced": true}}"#)?.field == "prune.forced")
+        #expect(error(#"{"store": "", "sources": [{"path": "d"}]}"#)?.field == "store")
+        #expect(error(#"{"store": "s", "sources": [{"path": ""}]}"#)?.field == "sources[0].path")
         #expect(error(#"{"# + base + #", "prune": "yes"}"#)?.field == "prune")
     }
 

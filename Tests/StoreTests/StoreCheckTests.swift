@@ -101,16 +101,16 @@ import Testing
         let store = try makeStore(directory)
         let first = try store.beginRun(settings: "{}")
         let stillRejected = RejectInput(
-            input: "docs/bad.txt", reason: "invalid UTF-8",
+            input: "docs/bad.txt", code: .invalidUTF8,
             document: .init(key: "bad", source: "docs/bad.txt", contentHash: "h", byteSize: 3))
         try store.write(
-            documents: [], rejects: [stillRejected, RejectInput(input: "data.jsonl", line: 4, reason: "invalid JSON"),
-                .failure(input: "docs/flaky.txt", key: "flaky", reason: "read error")],
+            documents: [], rejects: [stillRejected, RejectInput(input: "data.jsonl", line: 4, code: .invalidJSON),
+                RejectInput(input: "docs/flaky.txt", code: .readError, key: "flaky")],
             progress: RunProgress(runID: first, counters: RunCounters()))
         let second = try store.beginRun(settings: "{}")
         try store.write(
             documents: [document("flaky", chunks: ["now readable"])],
-            rejects: [RejectInput(input: "data.jsonl", line: 4, reason: "invalid JSON")],
+            rejects: [RejectInput(input: "data.jsonl", line: 4, code: .invalidJSON)],
             progress: RunProgress(runID: second, counters: RunCounters()))
         try store.replaceEarlierRejects(before: second)
         let left = try store.rejects().map { "\($0.input):\($0.line ?? 0) \($0.kind.rawValue)" }

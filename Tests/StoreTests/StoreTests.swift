@@ -148,10 +148,10 @@ import TextIO
         let run = try store.beginRun(settings: "{}")
         try store.write(documents: [document("big", chunks: ["was small once"])])
         let reject = RejectInput(
-            input: "docs/big.txt", reason: "document too large", limit: "10000000 bytes", detail: "12000000 bytes",
+            input: "docs/big.txt", code: .documentTooLarge, limit: "10000000 bytes", detail: "12000000 bytes",
             document: .init(key: "big", source: "docs/big.txt", contentHash: "h2", byteSize: 12_000_000))
         let outcome = try store.write(
-            documents: [], rejects: [reject, RejectInput(input: "data.jsonl", line: 7, reason: "invalid JSON")],
+            documents: [], rejects: [reject, RejectInput(input: "data.jsonl", line: 7, code: .invalidJSON)],
             progress: RunProgress(runID: run, counters: RunCounters()))
         #expect(outcome.rejected == 1)
         let stats = try store.statistics()

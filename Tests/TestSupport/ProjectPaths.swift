@@ -16,8 +16,12 @@ public enum ProjectPaths {
         model().appendingPathComponent("model.xml").path
     }
 
-    /// The `ovindex` executable SwiftPM built next to the test bundle.
+    /// The `ovindex` executable SwiftPM built next to the test bundle, or the one `$OVINDEX_TEST_BINARY` names
+    /// (to run the end-to-end tests against another build, such as an earlier commit's).
     public static var executable: URL {
+        if let other = ProcessInfo.processInfo.environment["OVINDEX_TEST_BINARY"], !other.isEmpty {
+            return URL(fileURLWithPath: other)
+        }
         let testBinary = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         return testBinary.deletingLastPathComponent().appendingPathComponent("ovindex")
     }

@@ -57,4 +57,10 @@ import TextIO
         writer.float(.nan)
         #expect(String(decoding: writer.bytes, as: UTF8.self) == "0.1 null")
     }
+
+    @Test func aNameRepeatedInOneObjectIsAnError() {
+        #expect(throws: JSONParseError.self) { try JSONParser.parse(#"{"id": 1, "text": "a", "id": 2}"#) }
+        // The same name in two different objects is fine.
+        #expect((try? JSONParser.parse(#"[{"id": 1}, {"id": 2}]"#)) != nil)
+    }
 }

@@ -94,10 +94,16 @@ enum Tool {
             case .limit: .dataError
             case .setup: .failure
             }
-        case let error as RunLockError: error.kind == .busy ? .failure : .ioError
+        case let error as RunLockError:
+            switch error.kind {
+            case .busy: .failure
+            case .io: .ioError
+            case .notAStore: .dataError
+            }
         case is SourceError: .noInput
         case let error as DocumentFailures: error.onlyIO ? .ioError : .failure
         case is InferenceStopped, is PruneRefused, is RunInvariantError: .failure
+        case is RunStopped: .interrupted
         case is InjectedFault, is ExportError: .ioError
         case let error as EvaluationSetError: error.missing ? .noInput : .dataError
         case is FaultPlanError: .usage

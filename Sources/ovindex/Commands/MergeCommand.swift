@@ -1,4 +1,8 @@
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 import Pipeline
 import Store
 
@@ -38,20 +42,27 @@ struct MergeCommand: Command {
     }
 
     func run() async throws -> ExitCode {
-        let resolvedOutput = URL(fileURLWithPath: output).resolvingSymlinksInPath().standardizedFileURL.path
+        let outputIdentity = Self.identity(output)
         for shard in shards {
-            guard FileManager.default.fileExists(atPath: shard) else {
+            guard let identity = Self.identity(shard) else {
                 throw CommandError(.noInput, "\(shard): no such shard store; nothing was written")
             }
-            if URL(fileURLWithPath: shard).resolvingSymlinksInPath().standardizedFileURL.path == resolvedOutput {
-                throw CommandError(.usage, "\(shard) is the output store itself")
+            if identity == outputIdentity {
+                throw CommandError(.usage, "\(shard) is the output store itself (the same file)")
             }
         }
         // The output is written like a run writes a store: under its lock, and never when it is damaged.
         let lock = try RunLock(store: output)
         defer { withExtendedLifetime(lock) {} }
-        let store = try Store(path: output)
-        try store.requireIntact()
+        let store: Store
+        do {
+            store = try Store(path: output)
+            try store.requireIntact()
+            try store.interruptStaleRuns()
+        } catch {
+            lock.removeIfCreated()
+            throw error
+        }
         var totalChunks = 0
         let clock = ContinuousClock()
         let started = clock.now
@@ -79,5 +90,12 @@ struct MergeCommand: Command {
                     + "(\(String(format: "%.0f", Double(totalChunks) / max(seconds, 1e-9))) chunks/s)")
         }
         return .success
+    }
+
+    /// A file's device and inode (links followed), or nil when it does not exist.
+    static func identity(_ path: String) -> [UInt64]? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return [UInt64(info.st_dev), UInt64(info.st_ino)]
     }
 }

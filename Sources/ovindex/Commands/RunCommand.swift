@@ -1,5 +1,7 @@
+import Dispatch
 import Embedding
 import Foundation
+import Host
 
 #if canImport(Glibc)
     import Glibc
@@ -39,9 +41,11 @@ struct RunCommand: Command {
           --prune                delete documents that are no longer in the sources (a source that yields
                                  no documents is never pruned; more than prune.max_fraction, default 0.5,
                                  of a source's documents needs --force-prune)
-          --force-prune          prune even more than prune.max_fraction of a source's documents
-          --dry-run              list what the run would add, change, reject and prune (tab-separated
-                                 lines on stdout), and write nothing
+          --force-prune          let this run remove more than prune.max_fraction of a source's documents
+                                 (pruned, or indexed documents that are now rejects); it does not turn
+                                 pruning on
+          --dry-run              list what the run would add, change, reject and prune as tab-separated
+                                 lines on stdout (\\, tab and newline escaped), and write nothing
         Model and chunks:
           --model DIR|NAME       embedding model (default all-MiniLM-L6-v2)
           --precision P          f32, bf16 or auto (default auto)
@@ -139,7 +143,7 @@ struct RunCommand: Command {
             if !excludes.isEmpty { definition.sources[index].exclude = excludes.map(Glob.init) }
         }
         if let store { definition.store = URL(fileURLWithPath: store).standardizedFileURL.path }
-        if prune || forcePrune { definition.prune = true }
+        if prune { definition.prune = true }
         if forcePrune { definition.forcePrune = true }
         if let model { definition.model = model }
         if let precision { definition.precision = precision }
@@ -161,6 +165,9 @@ struct RunCommand: Command {
         try definition.validate(file: definitionPath ?? "command line")
         return definition
     }
+
+    /// How long the first signal waits for the in-flight batches before the process exits anyway.
+    static let stopGrace: Duration = .seconds(10)
 
     func run() async throws -> ExitCode {
         let definition = try makeDefinition()
@@ -184,8 +191,16 @@ struct RunCommand: Command {
         let progress = ProgressLine(monitor: monitor, enabled: !quiet)
         let signals = ShutdownSignals { phase in
             switch phase {
-            case .draining:
+            case .draining(let number):
                 progress.note("stopping: finishing the batches in flight and committing (signal again to stop at once)")
+                // A read blocked on a hung mount cannot be interrupted: after the grace period, what was whole
+                // has been committed (the writer commits on a clock), and the process exits as a second signal
+                // would.
+                DispatchQueue.global().asyncAfter(deadline: .now() + Self.stopGrace.seconds) {
+                    progress.note("still not stopped after \(Int(Self.stopGrace.seconds)) s (a read may be blocked): exiting now; "
+                        + "run the same command again to resume")
+                    _exit(number == SIGTERM ? ExitCode.terminated.rawValue : ExitCode.interrupted.rawValue)
+                }
             case .aborting(let number):
                 // At once, even while a read blocks: everything committed is whole (SQLite transactions), and
                 // the next run marks this one interrupted and resumes.
@@ -229,12 +244,17 @@ struct RunCommand: Command {
 
     /// `--dry-run`: what the run would do, as tab-separated lines on stdout; nothing is written.
     private func runDry(_ definition: PipelineDefinition, faults: FaultPlan) async throws -> ExitCode {
-        let summary = try await DryRun(definition: definition, faults: faults).run { line in
+        // The model's manifest (no compiling) says what the store must have been built with.
+        let directory = try? ModelDirectory.resolve(definition.model)
+        let dryRun = DryRun(
+            definition: definition, model: directory.map(ModelIdentity.init),
+            maximumLength: directory?.manifest.max_sequence_length, faults: faults)
+        let summary = try await dryRun.run { line in
             let text: String
             switch line {
-            case .add(let key): text = "add\t\(key)"
-            case .change(let key): text = "change\t\(key)"
-            case .prune(let key): text = "prune\t\(key)"
+            case .add(let key): text = "add\t\(Self.field(key))"
+            case .change(let key): text = "change\t\(Self.field(key))"
+            case .prune(let key): text = "prune\t\(Self.field(key))"
             case .reject(let reject): text = "reject\t\(Self.describe(reject))"
             case .failure(let failure): text = "fail\t\(Self.describe(failure))"
             }
@@ -253,10 +273,27 @@ struct RunCommand: Command {
     }
 
     static func describe(_ reject: RejectInput) -> String {
-        var text = reject.input + (reject.line.map { ":\($0)" } ?? "") + "\t" + reject.reason
-        if let limit = reject.limit { text += " (limit \(limit))" }
-        if let detail = reject.detail { text += ": \(detail)" }
+        var text = field(reject.input + (reject.line.map { ":\($0)" } ?? "")) + "\t" + reject.code.rawValue + "\t"
+        var reason = reject.reason
+        if let limit = reject.limit { reason += " (limit \(limit))" }
+        if let detail = reject.detail { reason += ": \(detail)" }
+        text += field(reason)
         return text
+    }
+
+    /// A field of a tab-separated line: backslash, tab, newline and carriage return escaped as \\, \t, \n, \r.
+    static func field(_ text: String) -> String {
+        var escaped = ""
+        for character in text.unicodeScalars {
+            switch character {
+            case "\\": escaped += "\\\\"
+            case "\t": escaped += "\\t"
+            case "\n": escaped += "\\n"
+            case "\r": escaped += "\\r"
+            default: escaped.unicodeScalars.append(character)
+            }
+        }
+        return escaped
     }
 
     private func printReport(_ report: RunReport, store: String) {

@@ -84,6 +84,11 @@ struct StatusCommand: Command {
                     }
                 }
                 if report.lastRun?.status == .failed { ready = false }
+                if report.lastRun?.status == .running && !StoreCommand.runIsActive(on: store) {
+                    // Killed: the store holds only part of what its sources have, and nothing says which part.
+                    ready = false
+                    out.write(line: "runs       NOT READY: the last run was killed before it finished: run it again")
+                }
             } catch {
                 ready = false
                 out.write(line: "store      NOT READY: \(error)")

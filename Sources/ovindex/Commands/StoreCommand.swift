@@ -51,6 +51,13 @@ struct StoreCommand: Command {
         case .check:
             return try check()
         case .vacuum:
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw StoreError(.missing, path: path, message: "no store at this path")
+            }
+            // Like a run, under the store's lock: VACUUM through another name of the file while a run writes
+            // would rewrite pages the run's write-ahead log still refers to.
+            let lock = try RunLock(store: path)
+            defer { withExtendedLifetime(lock) {} }
             let store = try Store(path: path, mode: .readWriteExisting)
             let before = store.fileSize
             try store.vacuum()

@@ -1,4 +1,5 @@
 import Foundation
+import Store
 
 #if canImport(Glibc)
     import Glibc
@@ -22,9 +23,12 @@ struct FileWalker {
         /// A file to read: its path relative to the source root and the path to open.
         case file(relative: String, path: String)
         /// A path not read, for good (it is what it is): a reject.
-        case skipped(path: String, reason: String, detail: String?)
+        case skipped(path: String, code: RejectReason, detail: String?)
         /// A folder that could not be listed (permissions, I/O): a failure, retried by the next run.
         case unreadable(path: String, relative: String, detail: String)
+        /// An entry that was listed and then gone (deleted during the run, or an unmounted source): a failure,
+        /// so that its document is not pruned this run.
+        case vanished(relative: String, path: String)
     }
 
     private struct Level {
@@ -90,16 +94,16 @@ struct FileWalker {
         let path = level.folder + "/" + name.text
         let relative = level.relative.isEmpty ? name.text : level.relative + "/" + name.text
         guard name.valid else {
-            return .skipped(path: path, reason: "file name is not valid UTF-8", detail: "bytes shown as \\xNN")
+            return .skipped(path: path, code: .nameNotUTF8, detail: "bytes shown as \\xNN")
         }
         guard path.utf8.count < Int(PATH_MAX) else {
             return .skipped(
                 path: String(path.prefix(200)) + "…",
-                reason: "path longer than PATH_MAX (\(PATH_MAX) bytes)", detail: "\(path.utf8.count) bytes")
+                code: .pathTooLong, detail: "\(path.utf8.count) bytes, over PATH_MAX (\(PATH_MAX))")
         }
         var info = stat()
         guard lstat(path, &info) == 0 else {
-            return .skipped(path: path, reason: "vanished while the folder was read", detail: Self.error(errno))
+            return selects(relative) ? .vanished(relative: relative, path: path) : nil
         }
         let realPath = level.realFolder + "/" + name.text
         switch info.st_mode & S_IFMT {
@@ -112,7 +116,7 @@ struct FileWalker {
             guard selects(relative) else { return nil }
             if excluded.contains(realPath) { return nil }
             if info.st_mode & S_IFMT != S_IFREG {
-                return .skipped(path: path, reason: "not a regular file", detail: Self.kind(info.st_mode))
+                return .skipped(path: path, code: .notRegularFile, detail: Self.kind(info.st_mode))
             }
             return .file(relative: relative, path: path)
         }
@@ -124,25 +128,23 @@ struct FileWalker {
             let destination = Self.linkDestination(path) ?? "?"
             if code == ENOENT {
                 return selects(relative)
-                    ? .skipped(path: path, reason: "broken symbolic link", detail: "to \(destination)") : nil
+                    ? .skipped(path: path, code: .brokenLink, detail: "to \(destination)") : nil
             }
-            return .skipped(path: path, reason: "symbolic link that cannot be resolved", detail: Self.error(code))
+            return .skipped(path: path, code: .brokenLink, detail: "cannot be resolved: \(Self.error(code))")
         }
         var info = stat()
         guard stat(target, &info) == 0 else {
-            return .skipped(path: path, reason: "broken symbolic link", detail: "to \(target)")
+            return .skipped(path: path, code: .brokenLink, detail: "to \(target)")
         }
         let inside = target == realRoot || target.hasPrefix(realRoot + "/")
         if info.st_mode & S_IFMT == S_IFDIR {
             guard !inside else {
                 return .skipped(
-                    path: path, reason: "symbolic link to a folder inside the source (not followed)",
-                    detail: "its files are read where they are, \(target)")
+                    path: path, code: .linkToFolder, detail: "inside the source: its files are read where they are, \(target)")
             }
             guard source.followSymlinks else {
                 return .skipped(
-                    path: path, reason: "symbolic link to a folder outside the source (not followed)",
-                    detail: "to \(target); set follow_symlinks to read it")
+                    path: path, code: .linkOutsideSource, detail: "to the folder \(target); set follow_symlinks to read it")
             }
             enter(path, realFolder: target, relative: relative, identity: [UInt64(info.st_dev), UInt64(info.st_ino)])
             return nil
@@ -151,11 +153,10 @@ struct FileWalker {
         if excluded.contains(target) { return nil }
         guard inside || source.followSymlinks else {
             return .skipped(
-                path: path, reason: "symbolic link to a file outside the source (not followed)",
-                detail: "to \(target); set follow_symlinks to read it")
+                path: path, code: .linkOutsideSource, detail: "to \(target); set follow_symlinks to read it")
         }
         if info.st_mode & S_IFMT != S_IFREG {
-            return .skipped(path: path, reason: "not a regular file", detail: Self.kind(info.st_mode) + " \(target)")
+            return .skipped(path: path, code: .notRegularFile, detail: Self.kind(info.st_mode) + " \(target)")
         }
         return .file(relative: relative, path: path)
     }
@@ -166,7 +167,7 @@ struct FileWalker {
             guard visited.insert(identity).inserted else {
                 pending.append(
                     .skipped(
-                        path: path, reason: "symbolic link to a folder already read (a loop)", detail: realFolder))
+                        path: path, code: .linkToFolder, detail: "to a folder already read (a loop): \(realFolder)"))
                 return
             }
         }

@@ -114,10 +114,14 @@ public struct PipelineDefinition: Sendable, Equatable {
                 ? path : URL(fileURLWithPath: base).appendingPathComponent(path).standardizedFileURL.path
         }
         let store = try root.string("store", required: true) ?? ""
+        if store.isEmpty { throw DefinitionError(file: file, field: "store", message: "is empty") }
         var sources: [Source] = []
         for (index, element) in (try root.array("sources", required: true) ?? []).enumerated() {
             let fields = try Fields(element, path: "sources[\(index)]", file: file)
             let rawPath = try fields.string("path", required: true) ?? ""
+            if rawPath.isEmpty {
+                throw DefinitionError(file: file, field: "sources[\(index)].path", message: "is empty")
+            }
             let format = try fields.choice("format", Source.Format.self)
             var source = Source(path: resolve(rawPath), format: format)
             if let include = try fields.strings("include") { source.include = include.map(Glob.init) }
@@ -144,7 +148,8 @@ public struct PipelineDefinition: Sendable, Equatable {
                 definition.prune = flag
             } else if case .object = prune {
                 let fields = try Fields(prune, path: "prune", file: file)
-                definition.prune = try fields.bool("enabled") ?? true
+                // Required: an object that only sets the share must not turn pruning on by itself.
+                definition.prune = try fields.bool("enabled", required: true) ?? false
                 definition.pruneMaxFraction = try fields.number("max_fraction", in: 0...1) ?? definition.pruneMaxFraction
                 definition.forcePrune = try fields.bool("force") ?? false
                 try fields.rejectUnknown()
@@ -354,8 +359,8 @@ private final class Fields {
         return try Fields(value, path: name(key), file: file)
     }
 
-    func bool(_ key: String) throws(DefinitionError) -> Bool? {
-        guard let value = try value(key) else { return nil }
+    func bool(_ key: String, required: Bool = false) throws(DefinitionError) -> Bool? {
+        guard let value = try value(key, required: required) else { return nil }
         guard case .bool(let flag) = value else {
             throw DefinitionError(file: file, field: name(key), message: "must be true or false")
         }

@@ -1,5 +1,9 @@
 import Foundation
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Failures injected at named points of a run, so that tests can show what a run does when each point fails.
 ///
 /// Read from `OVINDEX_FAULTS` by debug builds only: a release build never looks at it. The variable holds a
@@ -8,6 +12,8 @@ import Foundation
 ///     read=KEY      reading the document KEY fails with EIO
 ///     list=FOLDER   listing FOLDER (its path relative to the source) fails with EACCES
 ///     stall=KEY     reading the document KEY blocks for good (a hung network read)
+///     pause=KEY     reading the document KEY waits until the file $OVINDEX_FAULTS_RESUME exists
+///     pause=prune   so does pruning, before its first deletion
 ///     inference=N   every attempt at the Nth inference batch fails; N+ fails it and every later one
 ///     commit=N      the Nth commit fails with an I/O error; commit=final fails the run's last commit
 ///     prune         deleting the pruned documents fails with an I/O error
@@ -21,6 +27,9 @@ public struct FaultPlan: Sendable, Equatable {
     public var readFailures: Set<String> = []
     public var listFailures: Set<String> = []
     public var stalls: Set<String> = []
+    /// Points (document keys, or "prune") that wait for `resumeFile` to exist.
+    public var pauses: Set<String> = []
+    public var resumeFile: String?
     /// The first failing inference batch (1-based), and whether every later one fails too.
     public var inferenceBatch: Int?
     public var inferenceOnwards = false
@@ -39,7 +48,9 @@ public struct FaultPlan: Sendable, Equatable {
     public static func fromEnvironment(_ environment: [String: String]) throws(FaultPlanError) -> FaultPlan {
         #if DEBUG
             guard let text = environment["OVINDEX_FAULTS"], !text.isEmpty else { return .none }
-            return try FaultPlan(parsing: text)
+            var plan = try FaultPlan(parsing: text)
+            plan.resumeFile = environment["OVINDEX_FAULTS_RESUME"]
+            return plan
         #else
             return .none
         #endif
@@ -54,6 +65,7 @@ public struct FaultPlan: Sendable, Equatable {
             case ("read", let key?): readFailures.insert(key)
             case ("list", let folder?): listFailures.insert(folder)
             case ("stall", let key?): stalls.insert(key)
+            case ("pause", let point?): pauses.insert(point)
             case ("inference", let number?):
                 let onwards = number.hasSuffix("+")
                 guard let first = Int(onwards ? String(number.dropLast()) : number), first > 0 else {
@@ -70,6 +82,14 @@ public struct FaultPlan: Sendable, Equatable {
             default: throw FaultPlanError(entry: entry)
             }
         }
+    }
+
+    /// Waits at `point` (a document key, or "prune") until the resume file exists, when the plan says so;
+    /// announces it on stderr first, so that a test knows the run got there.
+    func pause(at point: String) {
+        guard pauses.contains(point) else { return }
+        FileHandle.standardError.write(Data("ovindex: fault: pausing at \(point)\n".utf8))
+        while !(resumeFile.map { FileManager.default.fileExists(atPath: $0) } ?? true) { usleep(20_000) }
     }
 
     /// Whether the inference batch `number` (1-based) is to fail.
@@ -93,8 +113,8 @@ public struct FaultPlan: Sendable, Equatable {
 public struct FaultPlanError: Error, Sendable, Equatable, CustomStringConvertible {
     public var entry: String
     public var description: String {
-        "OVINDEX_FAULTS: '\(entry)' is not a known fault (read=KEY, list=FOLDER, stall=KEY, inference=N[+], "
-            + "commit=N|final, prune, finish)"
+        "OVINDEX_FAULTS: '\(entry)' is not a known fault (read=KEY, list=FOLDER, stall=KEY, pause=KEY|prune, "
+            + "inference=N[+], commit=N|final, prune, finish)"
     }
 }
 

@@ -3,16 +3,16 @@ import Testing
 @testable import Pipeline
 
 /// The prune rules, without files or stores: what is deleted, what is kept and why, and when nothing is.
-@Suite struct PrunePlanTests {
-    typealias Source = PrunePlan.Source
+@Suite struct RemovalPlanTests {
+    typealias Source = RemovalPlan.Source
 
     /// `stored` as (key, source path) pairs; `seen` the keys the run met.
     func plan(
         _ sources: [Source], stored: [(String, String)], seen: Set<String>, maxFraction: Double = 0.5,
-        force: Bool = false
-    ) throws -> PrunePlan {
-        try PrunePlan(
-            sources: sources, maxFraction: maxFraction, force: force,
+        force: Bool = false, demoted: Set<String> = []
+    ) throws -> RemovalPlan {
+        try RemovalPlan(
+            sources: sources, maxFraction: maxFraction, force: force, prune: true, demoted: demoted,
             stored: { body in for (key, source) in stored { try body(key, source) } }, seen: { seen.contains($0) })
     }
 
@@ -38,7 +38,7 @@ import Testing
         let seen: Set<String> = ["a", "t1", "t2", "x"]
         let refused = try plan([folder, tickets], stored: stored, seen: seen)
         #expect(refused.deletions.isEmpty)
-        #expect(refused.refusal?.contains("3 of the 4 stored documents (75%) of /corpus") == true)
+        #expect(refused.refusal?.contains("remove 3 of the 4 stored documents (75%) of /corpus (3 gone from the source)") == true)
         let forced = try plan([folder, tickets], stored: stored, seen: seen, force: true)
         #expect(Set(forced.deletions) == ["b", "c", "d", "t3"])
     }
@@ -64,6 +64,32 @@ import Testing
         let seen: Set<String> = ["a", "b", "c", "d", "t1", "t2", "t3"]
         #expect(try plan([folder, tickets], stored: stored, seen: seen).refusal?.contains("no longer in the definition") == true)
         #expect(try plan([folder, tickets], stored: stored, seen: seen, force: true).deletions == ["x"])
+    }
+}
+
+extension RemovalPlanTests {
+    @Test func aSourceNestedInAnotherOwnsItsDocumentsWhicheverComesFirst() throws {
+        let outer = Source(path: "/corpus", isFile: false, documents: 2, complete: true)
+        let tickets = Source(path: "/corpus/tickets.jsonl", isFile: true, documents: 0, complete: true)
+        let stored = [("a", "/corpus/a.txt"), ("b", "/corpus/b.txt")] + (0..<10).map { ("t\($0)", "/corpus/tickets.jsonl") }
+        // The tickets file came out empty: its documents are its own, so they are kept, in either order.
+        for sources in [[outer, tickets], [tickets, outer]] {
+            let result = try plan(sources, stored: stored, seen: ["a", "b"], force: true)
+            #expect(result.deletions.isEmpty, "\(sources.map(\.path))")
+            #expect(result.notes.first?.contains("tickets.jsonl yielded no documents") == true)
+        }
+    }
+
+    @Test func indexedDocumentsThatBecameRejectsCountAsRemovals() throws {
+        let everything: Set<String> = ["a", "b", "c", "d", "t1", "t2", "t3", "x"]
+        // Three of the four documents of /corpus emptied: refused even without anything to prune.
+        let refused = try plan([folder, tickets], stored: stored, seen: everything, demoted: ["a", "b", "c"])
+        #expect(!refused.demotionsAllowed)
+        #expect(refused.refusal?.contains("3 now rejected") == true)
+        let forced = try plan([folder, tickets], stored: stored, seen: everything, force: true, demoted: ["a", "b", "c"])
+        #expect(forced.demotionsAllowed && forced.refusal == nil)
+        // One of four is an ordinary change.
+        #expect(try plan([folder, tickets], stored: stored, seen: everything, demoted: ["a"]).demotionsAllowed)
     }
 }
 

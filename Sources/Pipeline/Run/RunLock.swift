@@ -24,15 +24,37 @@ public final class RunLock {
     ///   cannot be opened for writing (read-only media, a missing folder).
     public init(store: String) throws(RunLockError) {
         path = store
-        let fd = open(store, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        // Only a regular file (or a new one) is a store: a fifo would block, a device would be overwritten.
+        var info = stat()
+        let existed = stat(store, &info) == 0
+        if existed && info.st_mode & S_IFMT != S_IFREG {
+            throw RunLockError(path: store, kind: .notAStore, message: "is not a regular file, so not a store")
+        }
+        if existed && info.st_nlink > 1 {
+            // SQLite names a store's WAL after the path: two names would be two logs for one file.
+            throw RunLockError(
+                path: store, kind: .notAStore,
+                message: "has \(info.st_nlink) hard links: a store must have one name (SQLite keeps its write-ahead "
+                    + "log beside the name it was opened by); copy it instead of linking it")
+        }
+        let fd = open(store, O_RDWR | O_CREAT | O_NONBLOCK | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
             let code = errno
+            var link = stat()
+            let dangling = code == ENOENT && lstat(store, &link) == 0
             throw RunLockError(
                 path: store, kind: .io,
-                message: code == ENOENT
-                    ? "cannot create the store: its folder does not exist"
-                    : "cannot open the store for writing: \(String(cString: strerror(code)))")
+                message: dangling
+                    ? "is a symbolic link to \(Self.destination(store)), which cannot be created (its folder does not exist)"
+                    : code == ENOENT
+                        ? "cannot create the store: its folder does not exist"
+                        : "cannot open the store for writing: \(String(cString: strerror(code)))")
         }
+        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
+            close(fd)
+            throw RunLockError(path: store, kind: .notAStore, message: "is not a regular file, so not a store")
+        }
+        created = !existed
         var lock = flock()
         lock.l_type = Int16(F_WRLCK)
         lock.l_whence = Int16(SEEK_SET)
@@ -54,6 +76,23 @@ public final class RunLock {
         // Closing the last descriptor of the open file description releases the lock.
         close(descriptor)
     }
+
+    /// True when this lock created the store file (it did not exist).
+    public let created: Bool
+
+    /// Removes the store file (and its WAL files) when this lock created it: a store whose creation failed
+    /// (a full disk) is not left behind as an empty file that later commands misread.
+    public func removeIfCreated() {
+        guard created else { return }
+        for suffix in ["", "-wal", "-shm", "-journal"] { unlink(path + suffix) }
+    }
+
+    static func destination(_ path: String) -> String {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let count = readlink(path, &buffer, buffer.count - 1)
+        guard count >= 0 else { return "?" }
+        return String(decoding: buffer.prefix(count).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
 }
 
 public struct RunLockError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -62,6 +101,8 @@ public struct RunLockError: Error, Sendable, Equatable, CustomStringConvertible 
         case busy
         /// The store cannot be opened or locked (read-only media, missing folder, a filesystem without locks).
         case io
+        /// The path is not a store file that can be written safely (a device, a fifo, a hard-linked file).
+        case notAStore
     }
 
     public var path: String

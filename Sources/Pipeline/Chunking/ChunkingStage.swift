@@ -1,0 +1,42 @@
+import Host
+import Store
+
+/// The third stage: cuts each accepted document into token windows (`Chunker`), checks the chunk count
+/// (`Validator`), tells the writer what it planned, and sends the chunks on to the embedder.
+struct ChunkingStage {
+    let chunker: Chunker
+    let validator: Validator
+    let monitor: RunMonitor
+    let shouldStop: @Sendable () -> Bool
+
+    func run(
+        from documents: BoundedChannel<SourceDocument>, to chunks: BoundedChannel<ChunkJob>,
+        results: BoundedChannel<WriterMessage>
+    ) async throws {
+        var sequence: UInt64 = 0
+        for try await document in documents {
+            // After a stop, documents still arriving are dropped: the next run reads them again.
+            if shouldStop() {
+                monitor.documentsLeft(1)
+                continue
+            }
+            let clock = ContinuousClock()
+            let started = clock.now
+            let plans = chunker.chunks(of: document.text)
+            let encodings = plans.map { chunker.tokenizer.encoding(wrapping: $0.tokenIDs[...]) }
+            let busy = (clock.now - started).seconds
+            monitor.update { $0.chunkerSeconds += busy }
+            if let reject = validator.validate(chunks: plans.count, of: document.header) {
+                monitor.documentsLeft(1)
+                try await results.send(.problem(reject))
+                continue
+            }
+            sequence += 1
+            try await results.send(.planned(DocumentPlan(sequence: sequence, header: document.header, chunks: plans)))
+            for (plan, encoding) in zip(plans, encodings) {
+                try await chunks.send(ChunkJob(document: sequence, ordinal: plan.ordinal, encoding: encoding))
+            }
+        }
+        chunks.finish()
+    }
+}

@@ -1,0 +1,196 @@
+public import Embedding
+import OpenVINO
+public import Tokenizer
+
+/// What embeds chunks: the real `Embedder`, or a stand-in in tests.
+public protocol EmbeddingEngine: Sendable {
+    var dimension: Int { get }
+    /// Batches are padded to a multiple of this length (see `Embedder.Options.lengthMultiple`).
+    var lengthMultiple: Int { get }
+    func embed(_ encodings: [Encoding]) async throws -> [[Float]]
+}
+
+extension Embedder: EmbeddingEngine {
+    public var lengthMultiple: Int { options.lengthMultiple }
+}
+
+
+/// The fourth stage: gathers chunks into batches of similar length under a token budget, runs up to
+/// `concurrency.infer_requests` of them at once on the engine, and sends each batch's vectors (or failures) to
+/// the writer. A failed batch is retried once, then split to isolate a bad chunk; when most batches fail the
+/// breaker stops the run. A stop takes no new batch: those in flight finish, the rest is redone by the next run.
+struct EmbeddingStage {
+    let engine: any EmbeddingEngine
+    let definition: PipelineDefinition
+    let monitor: RunMonitor
+    let faults: FaultPlan
+    let shouldStop: @Sendable () -> Bool
+
+    func run(from chunks: BoundedChannel<ChunkJob>, results: BoundedChannel<WriterMessage>) async throws {
+        let batcher = TokenBatcher(
+            budget: definition.batchTokens, maximumRows: definition.batchRows, lengthMultiple: engine.lengthMultiple)
+        let window = max(definition.batchRows, definition.chunkQueue)
+        let engine = self.engine
+        let monitor = self.monitor
+        let timeout = definition.inferenceTimeoutSeconds
+        let faults = self.faults
+        let shouldStopReading = self.shouldStop
+        var breaker = FailureBreaker(timeoutSeconds: timeout)
+        try await withThrowingTaskGroup(of: BatchVerdict.self) { group in
+            var running = 0
+            var number = 0
+            var shapes = Set<Int>()
+            receiving: while let first = try await chunks.receive() {
+                // A stop takes no new batch: those in flight finish, the rest is redone by the next run.
+                if shouldStopReading() { break receiving }
+                var pool = [first]
+                while pool.count < window, let more = chunks.tryReceive() { pool.append(more) }
+                let lengths = pool.map(\.encoding.count)
+                let batches =
+                    definition.groupByLength
+                    ? batcher.batches(lengths: lengths)
+                    : stride(from: 0, to: pool.count, by: definition.batchRows).map {
+                        Array($0..<min($0 + definition.batchRows, pool.count))
+                    }
+                for indices in batches {
+                    if shouldStopReading() { break receiving }
+                    if running >= definition.inferRequests {
+                        if let verdict = try await group.next() { try breaker.record(verdict) }
+                        running -= 1
+                    }
+                    let batch = indices.map { pool[$0] }
+                    let longest = batch.map(\.encoding.count).max() ?? 0
+                    let padded = (longest + engine.lengthMultiple - 1) / engine.lengthMultiple * engine.lengthMultiple
+                    let computed = batch.count * padded
+                    if shapes.insert(batch.count << 16 | padded).inserted {
+                        monitor.update { $0.distinctBatchShapes += 1 }
+                    }
+                    number += 1
+                    let injected = faults.failsInference(batch: number)
+                    group.addTask {
+                        let outcome = try await Self.embed(
+                            batch, engine: engine, retry: true, injected: injected, timeoutSeconds: timeout)
+                        monitor.update { snapshot in
+                            snapshot.tokensComputed += computed
+                            for (job, result) in outcome {
+                                if case .success = result {
+                                    snapshot.chunksEmbedded += 1
+                                    snapshot.tokensEmbedded += job.encoding.count
+                                }
+                            }
+                        }
+                        try await results.send(.embedded(outcome.map { EmbeddedChunk(job: $0.0, result: $0.1) }))
+                        return BatchVerdict(outcome.map(\.1))
+                    }
+                    running += 1
+                }
+            }
+            // After a stop the chunker may still be sending: drain, so that it can finish.
+            while try await chunks.receive() != nil {}
+            for try await verdict in group { try breaker.record(verdict) }
+        }
+        results.finish()
+    }
+
+    /// Embeds a batch; a failed batch is tried again once, then split in halves until the failing chunks are
+    /// isolated (a timeout is not split: it says the machine is too slow, not that a chunk is bad).
+    /// Cancellation is never retried. `injected` fails every attempt (the fault plan).
+    static func embed(
+        _ batch: [ChunkJob], engine: any EmbeddingEngine, retry: Bool, injected: Bool = false,
+        timeoutSeconds: Double = 30
+    ) async throws
+        -> [(ChunkJob, Result<[Float], EmbeddingFailure>)]
+    {
+        do {
+            if injected { throw EmbeddingFailure(message: "inference failed (injected by OVINDEX_FAULTS)") }
+            let vectors = try await engine.embed(batch.map(\.encoding))
+            guard vectors.count == batch.count else {
+                throw EmbeddingFailure(message: "the model returned \(vectors.count) vectors for \(batch.count) chunks")
+            }
+            return zip(batch, vectors).map { ($0, .success($1)) }
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            if retry {
+                return try await embed(
+                    batch, engine: engine, retry: false, injected: injected, timeoutSeconds: timeoutSeconds)
+            }
+            let timedOut = (error as? OpenVINOError)?.kind == .timedOut
+            if batch.count == 1 || timedOut {
+                let message =
+                    timedOut
+                    ? "inference timed out after \(timeoutSeconds) s (timeouts.inference_seconds)" : "\(error)"
+                return batch.map { ($0, .failure(EmbeddingFailure(message: message))) }
+            }
+            let middle = batch.count / 2
+            return try await embed(
+                Array(batch[..<middle]), engine: engine, retry: false, injected: injected,
+                timeoutSeconds: timeoutSeconds)
+                + embed(
+                    Array(batch[middle...]), engine: engine, retry: false, injected: injected,
+                    timeoutSeconds: timeoutSeconds)
+        }
+    }
+}
+
+/// How one batch ended, for the breaker: whether every chunk failed, and the last error.
+struct BatchVerdict: Sendable {
+    var failed: Bool
+    var message: String?
+
+    init(_ results: [Result<[Float], EmbeddingFailure>]) {
+        var message: String?
+        var failures = 0
+        for result in results {
+            if case .failure(let error) = result {
+                failures += 1
+                message = error.message
+            }
+        }
+        failed = !results.isEmpty && failures == results.count
+        self.message = message
+    }
+}
+
+/// Stops a run whose inference keeps failing (a broken model, a machine far too slow for the timeout) instead of
+/// turning the whole corpus into failures: three failed batches, if they are half or more of those finished,
+/// or five in a row.
+struct FailureBreaker {
+    let timeoutSeconds: Double
+    private(set) var failed = 0
+    private(set) var finished = 0
+    private(set) var consecutive = 0
+
+    init(timeoutSeconds: Double) {
+        self.timeoutSeconds = timeoutSeconds
+    }
+
+    mutating func record(_ verdict: BatchVerdict) throws(InferenceStopped) {
+        finished += 1
+        if verdict.failed {
+            failed += 1
+            consecutive += 1
+        } else {
+            consecutive = 0
+        }
+        if (failed >= 3 && failed * 2 >= finished) || consecutive >= 5 {
+            throw InferenceStopped(
+                failed: failed, finished: finished, last: verdict.message ?? "unknown", timeoutSeconds: timeoutSeconds)
+        }
+    }
+}
+
+/// The run stopped early because most inference batches failed.
+public struct InferenceStopped: Error, Sendable, Equatable, CustomStringConvertible {
+    public var failed: Int
+    public var finished: Int
+    public var last: String
+    public var timeoutSeconds: Double
+
+    public var description: String {
+        "stopped early: \(failed) of \(finished) inference batches failed (last: \(last)); the model is broken, or "
+            + "timeouts.inference_seconds (\(timeoutSeconds) s) is too short for this machine. Nothing was rejected: "
+            + "the next run tries these documents again"
+    }
+}
+

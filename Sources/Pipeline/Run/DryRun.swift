@@ -1,0 +1,134 @@
+import Foundation
+public import Store
+
+/// What `ovindex run --dry-run` shows: what a run would add, change, reject and prune, read from the sources and
+/// the store without writing anything (the store is opened read-only, or not at all when it does not exist).
+///
+/// Documents are read and hashed as a run reads them; they are not chunked, so the chunker's rejects (empty after
+/// normalization, too many chunks) are not foreseen.
+public struct DryRun {
+    public enum Line: Sendable, Equatable {
+        case add(key: String)
+        case change(key: String)
+        case reject(RejectInput)
+        case failure(RejectInput)
+        case prune(key: String)
+    }
+
+    public struct Summary: Sendable, Equatable {
+        public var added = 0
+        public var changed = 0
+        public var unchanged = 0
+        public var rejected = 0
+        public var failed = 0
+        public var pruned = 0
+        /// Sources prune would keep, and why.
+        public var notes: [String] = []
+        /// Why the run would refuse to prune, if it would.
+        public var refusal: String?
+    }
+
+    public let definition: PipelineDefinition
+    public let faults: FaultPlan
+    /// The model the run would use and its maximum length, to check against what the store was built with.
+    public let model: ModelIdentity?
+    public let maximumLength: Int?
+
+    public init(
+        definition: PipelineDefinition, model: ModelIdentity? = nil, maximumLength: Int? = nil,
+        faults: FaultPlan = .none
+    ) {
+        self.definition = definition
+        self.model = model
+        self.maximumLength = maximumLength
+        self.faults = faults
+    }
+
+    /// Reads every source and calls `line` for each document a run would write or remove.
+    ///
+    /// - Throws: what the run would throw before writing: `SourceError`, `StoreError` (another model or
+    ///   chunking, a corrupt store); and `StoreError` when the store cannot be read.
+    public func run(_ line: (Line) -> Void) async throws -> Summary {
+        let reader = CorpusReader(
+            sources: definition.sources, maxDocumentBytes: definition.maxDocumentBytes, shard: definition.shard,
+            store: definition.store, faults: faults)
+        try reader.checkSources()
+        let store: Store? =
+            FileManager.default.fileExists(atPath: definition.store)
+            ? try Store(path: definition.store, mode: .readOnly) : nil
+        if let store { try checkBinding(store) }
+        let validator = Validator(definition)
+        var summary = Summary()
+        var seen = Set<KeyDigest>()
+        var origins = ValidatingStage.Origins()
+        var demoted = Set<String>()
+        var reports: [Int: SourceReport] = [:]
+        func storedHash(_ key: String) throws -> String? {
+            try store?.contentHashes(forKeys: [key])[key]
+        }
+        try await reader.read { item in
+            switch item {
+            case .document(let document):
+                seen.insert(KeyDigest(document.key))
+                if origins.insert(document) != nil {
+                    summary.rejected += 1
+                    line(.reject(Validator.duplicate(document, firstReadAt: "an earlier line or source")))
+                    return
+                }
+                let stored = try storedHash(document.key)
+                if stored == document.contentHash {
+                    summary.unchanged += 1
+                    return
+                }
+                switch validator.validate(document) {
+                case .accepted:
+                    if stored == nil {
+                        summary.added += 1
+                        line(.add(key: document.key))
+                    } else {
+                        summary.changed += 1
+                        line(.change(key: document.key))
+                    }
+                case .rejected(let reject):
+                    if try store?.isIndexed(document.key) == true { demoted.insert(document.key) }
+                    summary.rejected += 1
+                    line(.reject(reject))
+                }
+            case .problem(let problem) where problem.kind == .failure:
+                if let key = problem.key { seen.insert(KeyDigest(key)) }
+                summary.failed += 1
+                line(.failure(problem))
+            case .problem(let problem):
+                summary.rejected += 1
+                line(.reject(problem))
+            case .sourceFinished(let report):
+                reports[report.index] = report
+            }
+        }
+        guard let store, definition.prune || !demoted.isEmpty else { return summary }
+        let plan = try RemovalPlan(
+            sources: RemovalPlan.Source.all(definition, reports: reports), maxFraction: definition.pruneMaxFraction,
+            force: definition.forcePrune, prune: definition.prune, demoted: demoted,
+            stored: { body in try store.forEachDocument(body) }, seen: { [seen] in seen.contains(KeyDigest($0)) })
+        summary.notes = plan.notes
+        summary.refusal = plan.refusal
+        for key in plan.deletions { line(.prune(key: key)) }
+        summary.pruned = plan.deletions.count
+        return summary
+    }
+
+    /// Refuses, as the run would, a store built with another model or chunking.
+    private func checkBinding(_ store: Store) throws {
+        if let model { try store.verify(model: model) }
+        if let maximumLength {
+            let chunkTokens = definition.chunkTokens ?? max(8, maximumLength - 2)
+            try store.verify(setting: "chunk_tokens", is: String(chunkTokens), meaning: "chunks of at most")
+            try store.verify(
+                setting: "overlap_tokens", is: String(min(definition.overlapTokens, chunkTokens - 1)),
+                meaning: "a chunk overlap of")
+        }
+        if let shard = definition.shard {
+            try store.verify(setting: "shard", is: "\(shard.index)/\(shard.count)", meaning: "shard")
+        }
+    }
+}

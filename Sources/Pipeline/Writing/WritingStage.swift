@@ -1,0 +1,348 @@
+import Foundation
+import Host
+import Models
+import Store
+import TextIO
+
+/// The last stage: owns the store for the run. Puts each document's vectors back together, commits finished
+/// documents, rejects, failures and the run's progress in one transaction per batch, and at the end prunes,
+/// applies or refuses removals (`RemovalPlan`), and records how the run ended.
+final class WritingStage {
+    private struct Assembly {
+        var plan: DocumentPlan
+        var vectors: [[Float]?]
+        var remaining: Int
+        var failure: String?
+    }
+
+    let store: Store
+    let runID: Int64
+    let definition: PipelineDefinition
+    let monitor: RunMonitor
+    let faults: FaultPlan
+    private let lock: RunLock
+    private(set) var counters = RunCounters()
+    private(set) var rejectCount = 0
+    /// True once the reader read every source to its end (no signal stopped it).
+    private(set) var readingComplete = false
+    /// How the reader read each source, by index.
+    private(set) var sourceReports: [Int: SourceReport] = [:]
+    /// The first failure of the run, how many had no document (a folder), and whether all were I/O errors.
+    private(set) var firstFailure: String?
+    private(set) var failuresWithoutDocument = 0
+    private(set) var onlyIOFailures = true
+    /// Keys met this run (documents, unchanged, rejected and failed): what pruning must keep.
+    private var seen = Set<KeyDigest>()
+    /// Rejects of documents the store holds as indexed: applied at the end, within `RemovalPlan`'s limits.
+    private var demotions: [RejectInput] = []
+    private var assemblies: [UInt64: Assembly] = [:]
+    private var finished: [DocumentInput] = []
+    private var rejects: [RejectInput] = []
+    private var lastKey = ""
+    private var lastCommit = ContinuousClock.now
+    private var dirty = false
+    private var commits = 0
+
+    /// Opens the run's store: takes its lock, refuses it if it is damaged, binds it to the model and chunking
+    /// (or checks they are the ones it was built with), closes runs a killed process left "running", and
+    /// records the new run.
+    ///
+    /// - Throws: `RunLockError`, `StoreError` (corrupt, another model or chunking, I/O). A store this call
+    ///   created is removed again when it fails before the run is recorded.
+    static func open(
+        definition: PipelineDefinition, model: ModelIdentity, chunker: Chunker, verifiedWeights: String?,
+        monitor: RunMonitor, faults: FaultPlan
+    ) throws -> WritingStage {
+        let lock = try RunLock(store: definition.store)
+        do {
+            let store = try Store(path: definition.store)
+            try store.requireIntact()
+            try store.bind(to: model)
+            try store.bind(setting: "chunk_tokens", to: String(chunker.maxTokens), meaning: "chunks of at most")
+            try store.bind(setting: "overlap_tokens", to: String(chunker.overlap), meaning: "a chunk overlap of")
+            if let shard = definition.shard {
+                // A shard's store holds that shard only: another shard's run would prune it away.
+                try store.bind(setting: "shard", to: "\(shard.index)/\(shard.count)", meaning: "shard")
+            }
+            if let verifiedWeights { try store.setInfo(PipelineRunner.verifiedWeightsKey, to: verifiedWeights) }
+            try store.interruptStaleRuns()
+            let runID = try store.beginRun(settings: definition.json)
+            return WritingStage(
+                store: store, runID: runID, definition: definition, monitor: monitor, faults: faults, lock: lock)
+        } catch {
+            lock.removeIfCreated()
+            throw error
+        }
+    }
+
+    init(
+        store: Store, runID: Int64, definition: PipelineDefinition, monitor: RunMonitor, faults: FaultPlan,
+        lock: RunLock
+    ) {
+        self.store = store
+        self.runID = runID
+        self.definition = definition
+        self.monitor = monitor
+        self.faults = faults
+        self.lock = lock
+    }
+
+    /// Documents planned but never finished (their chunks were dropped by a stop): not committed, redone by
+    /// the next run.
+    var unfinishedDocuments: Int { assemblies.count }
+
+    func consume(_ messages: BoundedChannel<WriterMessage>) async throws {
+        for try await message in messages {
+            switch message {
+            case .unchanged(let key):
+                seen.insert(KeyDigest(key))
+                counters.documentsSeen += 1
+                counters.documentsUnchanged += 1
+                dirty = true
+            case .problem(let problem) where problem.kind == .failure:
+                record(failure: problem)
+            case .problem(let reject):
+                try record(reject: reject)
+            case .planned(let plan):
+                seen.insert(KeyDigest(plan.header.key))
+                counters.documentsSeen += 1
+                assemblies[plan.sequence] = Assembly(
+                    plan: plan, vectors: Array(repeating: nil, count: plan.chunks.count), remaining: plan.chunks.count)
+            case .embedded(let chunks):
+                for chunk in chunks { place(chunk) }
+            case .sourceFinished(let report):
+                sourceReports[report.index] = report
+            case .readingFinished(let complete):
+                readingComplete = complete
+            case .tick:
+                break
+            }
+            monitor.update {
+                $0.documentsSeen = counters.documentsSeen
+                $0.documentsUnchanged = counters.documentsUnchanged
+            }
+            try commit(force: false)
+        }
+    }
+
+    /// A reject; one that would take an indexed document's vectors away waits for the end of the run.
+    private func record(reject: RejectInput) throws {
+        if let document = reject.document {
+            seen.insert(KeyDigest(document.key))
+            counters.documentsSeen += 1
+            if try store.isIndexed(document.key) {
+                demotions.append(reject)
+                return
+            }
+        }
+        rejects.append(reject)
+    }
+
+    /// A document (or, without a key, a folder) that could not be finished: listed as a failure, its stored
+    /// version (if any) left as it was, and counted so that the run does not end as completed.
+    private func record(failure: RejectInput) {
+        if let key = failure.key {
+            seen.insert(KeyDigest(key))
+            counters.documentsSeen += 1
+            counters.documentsFailed += 1
+        } else {
+            failuresWithoutDocument += 1
+        }
+        if !failure.code.isIOFailure { onlyIOFailures = false }
+        if firstFailure == nil {
+            firstFailure =
+                "\(failure.input)\(failure.line.map { ":\($0)" } ?? ""): \(failure.reason)"
+                + (failure.detail.map { ": \($0)" } ?? "")
+        }
+        rejects.append(failure)
+        monitor.update { $0.documentsFailed = counters.documentsFailed }
+    }
+
+    private func place(_ chunk: EmbeddedChunk) {
+        guard var assembly = assemblies[chunk.job.document] else { return }
+        switch chunk.result {
+        case .success(let vector):
+            assembly.vectors[chunk.job.ordinal] = vector
+        case .failure(let error):
+            assembly.failure = assembly.failure ?? "chunk \(chunk.job.ordinal): \(error)"
+        }
+        assembly.remaining -= 1
+        guard assembly.remaining == 0 else {
+            assemblies[chunk.job.document] = assembly
+            return
+        }
+        assemblies[chunk.job.document] = nil
+        monitor.documentsLeft(1)
+        let header = assembly.plan.header
+        if let failure = assembly.failure {
+            // Seen and counted when it was planned; a failure is recorded, not a reject.
+            counters.documentsSeen -= 1
+            record(failure: RejectInput(input: header.input, code: .inferenceFailed, detail: failure, key: header.key))
+            return
+        }
+        let chunks = assembly.plan.chunks.map { plan in
+            ChunkInput(
+                ordinal: plan.ordinal, text: plan.text, characterStart: plan.characterStart,
+                characterEnd: plan.characterEnd, tokenCount: plan.tokenIDs.count,
+                embedding: assembly.vectors[plan.ordinal] ?? [])
+        }
+        finished.append(
+            DocumentInput(
+                key: header.key, source: header.source, contentHash: header.contentHash, byteSize: header.byteSize,
+                metadata: header.metadata, chunks: chunks))
+    }
+
+    /// Writes what is ready when a batch is full, when the commit interval passed, or when `force`d (`final`
+    /// for the run's last commit).
+    func commit(force: Bool, final: Bool = false) throws {
+        let due =
+            finished.count >= definition.commitDocuments
+            || ContinuousClock.now - lastCommit >= .milliseconds(Int64(definition.commitSeconds * 1000))
+        guard force || due, !finished.isEmpty || !rejects.isEmpty || dirty else { return }
+        let documents = finished
+        let batchRejects = rejects
+        var next = counters
+        next.documentsIndexed += documents.count
+        next.chunksWritten += documents.reduce(0) { $0 + $1.chunks.count }
+        next.tokensEmbedded += documents.reduce(0) { $0 + $1.chunks.reduce(0) { $0 + $1.tokenCount } }
+        next.documentsRejected += batchRejects.filter { $0.document != nil }.count
+        let cursor = documents.last?.key ?? lastKey
+        let clock = ContinuousClock()
+        let started = clock.now
+        defer {
+            let busy = (clock.now - started).seconds
+            monitor.update { $0.writerSeconds += busy }
+        }
+        commits += 1
+        if faults.failsCommit(number: commits, final: final) {
+            throw InjectedFault(point: final ? "the final commit" : "commit \(commits)", store: store.path)
+        }
+        try store.write(
+            documents: documents, rejects: batchRejects,
+            progress: RunProgress(runID: runID, counters: next, cursor: Self.cursor(cursor)))
+        counters = next
+        rejectCount += batchRejects.filter { $0.kind == .reject }.count
+        lastKey = cursor
+        finished.removeAll(keepingCapacity: true)
+        rejects.removeAll(keepingCapacity: true)
+        dirty = false
+        lastCommit = ContinuousClock.now
+        monitor.update {
+            $0.documentsIndexed = counters.documentsIndexed
+            $0.documentsRejected = counters.documentsRejected
+            $0.rejects = rejectCount
+        }
+    }
+
+    /// Prunes (with `prune`) and applies the demotions, within `RemovalPlan`'s limits; stops between batches
+    /// when `shouldStop` turns true. Returns notes on sources it kept.
+    ///
+    /// - Throws: `PruneRefused` when too large a share would go (nothing is removed; the demoted documents'
+    ///   rejects are listed without removing their vectors); `StoreError` when a deletion fails (earlier
+    ///   batches stay deleted); `RunStopped` when a stop came between batches.
+    func remove(shouldStop: () -> Bool) throws -> [String] {
+        guard readingComplete, definition.prune || !demotions.isEmpty else { return [] }
+        try commit(force: true)
+        let plan = try RemovalPlan(
+            sources: RemovalPlan.Source.all(definition, reports: sourceReports),
+            maxFraction: definition.pruneMaxFraction, force: definition.forcePrune, prune: definition.prune,
+            demoted: Set(demotions.compactMap(\.key)), stored: { body in try store.forEachDocument(body) },
+            seen: { [seen] in seen.contains(KeyDigest($0)) })
+        guard plan.demotionsAllowed else {
+            // Listed, so that the user sees why; the documents keep their indexed versions.
+            rejects += demotions.map { reject in
+                var kept = reject
+                kept.document = nil
+                kept.detail = (reject.detail.map { $0 + "; " } ?? "") + "its indexed version was kept"
+                return kept
+            }
+            demotions = []
+            try commit(force: true)
+            throw PruneRefused(message: plan.refusal ?? "", notes: plan.notes)
+        }
+        rejects += demotions
+        demotions = []
+        try commit(force: true)
+        if faults.prune && !plan.deletions.isEmpty {
+            throw InjectedFault(point: "deleting pruned documents", store: store.path)
+        }
+        if !plan.deletions.isEmpty { faults.pause(at: "prune") }
+        var offset = 0
+        while offset < plan.deletions.count {
+            if shouldStop() { throw RunStopped() }
+            let slice = Array(plan.deletions[offset..<min(offset + 500, plan.deletions.count)])
+            var next = counters
+            next.documentsPruned += slice.count
+            try store.deleteDocuments(
+                keys: slice, progress: RunProgress(runID: runID, counters: next, cursor: Self.cursor(lastKey)))
+            counters = next
+            offset += slice.count
+        }
+        monitor.update { $0.documentsPruned = counters.documentsPruned }
+        return plan.notes
+    }
+
+    /// Commits what is whole, removes what may go, and records how the run ended; every failure on the way is
+    /// the run's. A stop (`shouldStop`) seen at any point before the end makes the run interrupted.
+    func finish(failure: (any Error)?, shouldStop: () -> Bool, elapsed: () -> Double) throws -> RunReport {
+        var failure = failure
+        do {
+            try commit(force: true, final: true)
+        } catch {
+            failure = failure ?? error
+        }
+        var notes: [String] = []
+        if failure == nil && !shouldStop() && readingComplete {
+            do {
+                notes = try remove(shouldStop: shouldStop)
+                try store.replaceEarlierRejects(before: runID)
+            } catch let refused as PruneRefused {
+                notes = refused.notes
+                failure = refused
+            } catch {
+                failure = error
+            }
+        }
+        let stopped = shouldStop()
+        if failure == nil && !stopped && (!readingComplete || unfinishedDocuments > 0) {
+            failure = RunInvariantError(
+                message: "the run ended with \(unfinishedDocuments) documents read but not finished "
+                    + "(reading complete: \(readingComplete)); they were not stored and the next run redoes them")
+        }
+        if failure == nil, let first = firstFailure {
+            failure = DocumentFailures(
+                count: counters.documentsFailed, withoutDocument: failuresWithoutDocument, first: first,
+                onlyIO: onlyIOFailures)
+        }
+        let interrupted =
+            stopped
+            && (failure == nil || failure is CancellationError || failure is ChannelClosedError || failure is RunStopped)
+        var outcome: RunReport.Outcome = interrupted ? .interrupted : (failure == nil ? .completed : .failed)
+        let message: String? =
+            switch outcome {
+            case .completed: nil
+            case .interrupted: "stopped by a signal"
+            case .failed: failure.map { "\($0)" }
+            }
+        do {
+            if faults.finish { throw InjectedFault(point: "recording the end of the run", store: store.path) }
+            try store.finishRun(runID, status: RunRecord.Status(rawValue: outcome.rawValue) ?? .failed, error: message)
+        } catch {
+            failure = failure ?? error
+            outcome = .failed
+        }
+        let report = RunReport(
+            runID: runID, outcome: outcome, counters: counters, rejects: rejectCount,
+            chunksEmbedded: monitor.snapshot.chunksEmbedded, seconds: elapsed(),
+            peakRSSBytes: ProcessMemory.peakResidentBytes() ?? 0,
+            error: outcome == .failed ? failure.map { "\($0)" } : nil, notes: notes)
+        if let failure, outcome == .failed { throw RunFailure(report: report, underlying: failure) }
+        return report
+    }
+
+    static func cursor(_ key: String) -> String {
+        var writer = JSONWriter()
+        writer.value(.object(["last_committed": .string(key)]))
+        return String(decoding: writer.bytes, as: UTF8.self)
+    }
+}
