@@ -14,7 +14,6 @@ extension Embedder: EmbeddingEngine {
     public var lengthMultiple: Int { options.lengthMultiple }
 }
 
-
 /// The fourth stage: gathers chunks into batches of similar length under a token budget, runs up to
 /// `concurrency.infer_requests` of them at once on the engine, and sends each batch's vectors (or failures) to
 /// the writer. A failed batch is retried once, then split to isolate a bad chunk; when most batches fail the
@@ -34,7 +33,7 @@ struct EmbeddingStage {
         let monitor = self.monitor
         let timeout = definition.inferenceTimeoutSeconds
         let faults = self.faults
-        let shouldStopReading = self.shouldStop
+        let shouldStop = self.shouldStop
         var breaker = FailureBreaker(timeoutSeconds: timeout)
         try await withThrowingTaskGroup(of: BatchVerdict.self) { group in
             var running = 0
@@ -42,7 +41,7 @@ struct EmbeddingStage {
             var shapes = Set<Int>()
             receiving: while let first = try await chunks.receive() {
                 // A stop takes no new batch: those in flight finish, the rest is redone by the next run.
-                if shouldStopReading() { break receiving }
+                if shouldStop() { break receiving }
                 var pool = [first]
                 while pool.count < window, let more = chunks.tryReceive() { pool.append(more) }
                 let lengths = pool.map(\.encoding.count)
@@ -53,7 +52,7 @@ struct EmbeddingStage {
                         Array($0..<min($0 + definition.batchRows, pool.count))
                     }
                 for indices in batches {
-                    if shouldStopReading() { break receiving }
+                    if shouldStop() { break receiving }
                     if running >= definition.inferRequests {
                         if let verdict = try await group.next() { try breaker.record(verdict) }
                         running -= 1
