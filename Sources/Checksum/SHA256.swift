@@ -11,6 +11,7 @@ public struct SHA256: Sendable {
 
     public init() {}
 
+    /// Adds `bytes` to the message (contiguous collections take the fast path).
     public mutating func update<C: Collection<UInt8>>(_ bytes: C) {
         if let done = bytes.withContiguousStorageIfAvailable({ update(UnsafeRawBufferPointer($0)) }) {
             return done
@@ -26,6 +27,7 @@ public struct SHA256: Sendable {
         length &+= UInt64(bytes.count)
     }
 
+    /// Adds `bytes` to the message.
     public mutating func update(_ bytes: UnsafeRawBufferPointer) {
         var index = 0
         // Whole blocks straight from the input, when nothing is buffered.
@@ -77,6 +79,7 @@ public struct SHA256: Sendable {
         return hexString(hasher.finalize())
     }
 
+    /// A digest as lowercase hex.
     public static func hexString(_ digest: [UInt8]) -> String {
         let digits: [Character] = Array("0123456789abcdef")
         var text = ""

@@ -7,20 +7,6 @@ public import TextIO
     import Glibc
 #endif
 
-/// The shapes a vector database's bulk loader takes, for `ovindex export`.
-public enum ExportFormat: String, Sendable, CaseIterable {
-    /// `{"id", "document", "source", "chunk", "text", "metadata", "vector"}` per line.
-    case jsonl
-    /// Qdrant points: `{"id", "vector", "payload": {...}}` per line.
-    case qdrant
-    /// A Milvus row-based bulk-insert JSON file: `{"rows": [...]}`.
-    case milvus
-    /// The Vespa feed format: `{"put": "id:ovindex:chunk::DOC#N", "fields": {...}}` per line.
-    case vespa
-    /// A folder of NumPy files, one per field (Milvus' NumPy bulk insert): vector.npy, id.npy, rows.jsonl.
-    case npy
-}
-
 /// Streams a store's chunks in an export format, one row at a time (memory stays flat whatever the store's
 /// size). Every chunk has a stable id, the same in every export and after a merge.
 public enum ChunkExport {
@@ -96,13 +82,15 @@ public enum ChunkExport {
         } catch {
             throw ExportError(path: folder, message: "cannot create the folder: \(error.localizedDescription)")
         }
-        let dimension = try store.modelIdentity()?.dimension ?? 0
+        guard let dimension = try store.modelIdentity()?.dimension, dimension > 0 else {
+            throw ExportError(path: store.path, message: "holds no vectors (no model recorded): nothing to export")
+        }
         let vectors = try NPYWriter(columns: dimension, directory: folder)
         let ids = try NPYWriter(columns: 1, directory: folder, descr: "<i8")
         let rowsFile = try OutputDescriptor(path: folder + "/rows.jsonl")
         var json = JSONWriter(capacity: 4096)
         try store.forEachChunk { row in
-            vectors.append(row.vector)
+            try vectors.append(row.vector)
             let id = chunkID(documentKey: row.documentKey, ordinal: row.ordinal)
             ids.append(id)
             json.removeAll()
@@ -148,17 +136,11 @@ public enum ChunkExport {
     }
 }
 
-/// A file of an export that could not be written.
-public struct ExportError: Error, Sendable, Equatable, CustomStringConvertible {
-    public var path: String
-    public var message: String
-    public var description: String { "\(path): \(message)" }
-}
-
 /// A file opened for writing, with every write and the close checked.
 final class OutputDescriptor {
     let path: String
     let descriptor: Int32
+    private var closed = false
 
     init(path: String) throws(ExportError) {
         self.path = path
@@ -179,7 +161,13 @@ final class OutputDescriptor {
     }
 
     func close() throws(ExportError) {
+        closed = true
         if Glibc.close(descriptor) != 0 { throw ExportError(path: path, message: Self.error("cannot finish writing")) }
+    }
+
+    deinit {
+        // An export that failed half-way does not leak its descriptor.
+        if !closed { Glibc.close(descriptor) }
     }
 
     private static func error(_ what: String) -> String { "\(what): \(String(cString: strerror(errno)))" }

@@ -1,5 +1,3 @@
-public import TextIO
-
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -15,10 +13,12 @@ public final class NPYWriter {
     /// NumPy's type code: "<f4" (float32 matrices) or "<i8" (an int64 vector, one value per row).
     public let descr: String
     private let temporaryPath: String
-    private var file: UnsafeMutablePointer<FILE>?
+    private let file: UnsafeMutablePointer<FILE>
 
     /// - Parameter directory: where the temporary row file goes (next to the destination keeps it on one disk).
-    public init(columns: Int, directory: String, descr: String = "<f4") throws(TextInputError) {
+    ///
+    /// - Throws: `ExportError` when the temporary file cannot be created.
+    public init(columns: Int, directory: String, descr: String = "<f4") throws(ExportError) {
         self.columns = columns
         self.descr = descr
         var template = Array((directory + "/.ovindex-npy-XXXXXX").utf8CString)
@@ -26,21 +26,32 @@ public final class NPYWriter {
             buffer.baseAddress.map { mkstemp($0) } ?? -1
         }
         guard fd >= 0 else {
-            throw TextInputError(
-                input: directory, line: nil,
-                message: "cannot create a temporary file: \(String(cString: strerror(errno)))")
+            throw ExportError(
+                path: directory, message: "cannot create a temporary file: \(String(cString: strerror(errno)))")
         }
-        temporaryPath = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        file = fdopen(fd, "w+b")
+        let path = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        guard let file = fdopen(fd, "w+b") else {
+            let message = String(cString: strerror(errno))
+            close(fd)
+            unlink(path)
+            throw ExportError(path: path, message: "cannot open the temporary file: \(message)")
+        }
+        temporaryPath = path
+        self.file = file
     }
 
     deinit {
-        if let file { fclose(file) }
+        fclose(file)
         unlink(temporaryPath)
     }
 
-    public func append(_ row: [Float]) {
-        precondition(row.count == columns, "row of \(row.count) values in a matrix of \(columns) columns")
+    ///
+    /// - Throws: `ExportError` for a row of another width than the matrix's (a damaged store's vector).
+    public func append(_ row: [Float]) throws(ExportError) {
+        guard row.count == columns else {
+            throw ExportError(
+                path: temporaryPath, message: "a row of \(row.count) values in a matrix of \(columns) columns")
+        }
         #if _endian(little)
             row.withUnsafeBytes { _ = fwrite($0.baseAddress, 1, $0.count, file) }
         #else
@@ -58,11 +69,11 @@ public final class NPYWriter {
     }
 
     /// Writes the whole .npy (header then rows) to `descriptor`.
-    public func finish(to descriptor: Int32) throws(TextInputError) {
-        guard let file else { return }
+    ///
+    /// - Throws: `ExportError` when the rows could not be written or read back, or the destination written.
+    public func finish(to descriptor: Int32) throws(ExportError) {
         guard fflush(file) == 0, ferror(file) == 0 else {
-            throw TextInputError(
-                input: temporaryPath, line: nil, message: "write failed: \(String(cString: strerror(errno)))")
+            throw ExportError(path: temporaryPath, message: "write failed: \(String(cString: strerror(errno)))")
         }
         try writeAll(
             descriptor,
@@ -75,6 +86,9 @@ public final class NPYWriter {
             let count = buffer.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }
             if count == 0 { break }
             try writeAll(descriptor, Array(buffer[0..<count]))
+        }
+        guard ferror(file) == 0 else {
+            throw ExportError(path: temporaryPath, message: "read failed: \(String(cString: strerror(errno)))")
         }
     }
 
@@ -92,14 +106,13 @@ public final class NPYWriter {
         return [0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(length & 0xFF), UInt8(length >> 8)] + Array(dictionary.utf8)
     }
 
-    private func writeAll(_ descriptor: Int32, _ bytes: [UInt8]) throws(TextInputError) {
+    private func writeAll(_ descriptor: Int32, _ bytes: [UInt8]) throws(ExportError) {
         var offset = 0
         while offset < bytes.count {
             let written = bytes[offset...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
             if written < 0 {
                 if errno == EINTR { continue }
-                throw TextInputError(
-                    input: "output", line: nil, message: "write failed: \(String(cString: strerror(errno)))")
+                throw ExportError(path: "output", message: "write failed: \(String(cString: strerror(errno)))")
             }
             offset += written
         }

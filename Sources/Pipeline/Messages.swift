@@ -58,14 +58,17 @@ public struct SourceReport: Sendable, Equatable {
     /// False when part of it could not be read (a folder that could not be listed, a read error in a JSON
     /// Lines file).
     public var complete: Bool
+    /// Whether it was a folder when the reader began it (its documents' sources are below its path).
+    public var isFolder: Bool
 }
 
 /// What a document's store row needs, without its text (the writer gets the chunks' texts, not the document's).
 public struct DocumentHeader: Sendable, Equatable {
     public var key: String
     public var source: String
-    /// The input to name in messages: the file, or file:line.
+    /// The file it came from, and the line for a JSON Lines record (as rejects name them).
     public var input: String
+    public var line: Int?
     public var contentHash: String
     public var byteSize: Int
     public var metadata: [String: JSONValue]

@@ -1,5 +1,4 @@
 public import Embedding
-import Foundation
 import Host
 public import Store
 public import Tokenizer
@@ -16,7 +15,9 @@ public import Tokenizer
 public final class PipelineRunner: Sendable {
     public let definition: PipelineDefinition
     public let engine: any EmbeddingEngine
-    public let chunker: Chunker
+    public let tokenizer: BertTokenizer
+    /// The model's maximum sequence length, special tokens included.
+    public let maximumLength: Int
     public let model: ModelIdentity
     public let monitor: RunMonitor
     /// Polled between items and batches: true stops intake (graceful shutdown).
@@ -24,8 +25,7 @@ public final class PipelineRunner: Sendable {
     /// Test seam: called each time the reader suspends because the channel to the validator is full.
     let onReaderSuspended: (@Sendable () -> Void)?
     let faults: FaultPlan
-    /// The model weights' fingerprint checked before the run (`ModelDirectory.verifyWeights`), recorded in the
-    /// store.
+    /// The model weights' fingerprint checked before the run (`RunPreparation`), recorded in the store.
     let verifiedWeights: String?
 
     public init(
@@ -34,32 +34,16 @@ public final class PipelineRunner: Sendable {
         shouldStopReading: @escaping @Sendable () -> Bool = { false },
         onReaderSuspended: (@Sendable () -> Void)? = nil, faults: FaultPlan = .none, verifiedWeights: String? = nil
     ) {
-        self.onReaderSuspended = onReaderSuspended
         self.definition = definition
         self.engine = engine
-        let chunkTokens = definition.chunkTokens ?? max(8, maximumLength - 2)
-        self.chunker = Chunker(
-            tokenizer: tokenizer, maxTokens: chunkTokens, overlap: min(definition.overlapTokens, chunkTokens - 1))
+        self.tokenizer = tokenizer
         self.maximumLength = maximumLength
         self.model = model
         self.monitor = monitor
         self.shouldStopReading = shouldStopReading
+        self.onReaderSuspended = onReaderSuspended
         self.faults = faults
         self.verifiedWeights = verifiedWeights
-    }
-
-    /// The model's maximum sequence length, special tokens included.
-    let maximumLength: Int
-
-    /// Where a store keeps the fingerprint of the weights last verified for it.
-    public static let verifiedWeightsKey = "verified_weights"
-
-    /// The weights verdict a store at `path` keeps (see `ModelDirectory.verifyWeights(cached:)`), if the store
-    /// exists and has one: a nightly run then does not hash the weights again.
-    public static func cachedWeightsFingerprint(store path: String) -> String? {
-        guard FileManager.default.fileExists(atPath: path), let store = try? Store(path: path, mode: .readOnly)
-        else { return nil }
-        return try? store.info(verifiedWeightsKey)
     }
 
     /// Runs the pipeline to the end of its sources (or until told to stop) and reports.
@@ -71,12 +55,9 @@ public final class PipelineRunner: Sendable {
     public func run() async throws -> RunReport {
         let clock = ContinuousClock()
         let started = clock.now
-        if chunker.maxTokens + 2 > maximumLength {
-            throw DefinitionError(
-                file: "definition", field: "chunking.max_tokens",
-                message: "is \(chunker.maxTokens), but the model takes at most \(maximumLength - 2) word pieces "
-                    + "per chunk (\(maximumLength) tokens with [CLS] and [SEP])")
-        }
+        let settings = try definition.chunkSettings(maximumLength: maximumLength)
+        let chunker = Chunker(tokenizer: tokenizer, maxTokens: settings.maxTokens, overlap: settings.overlap)
+        let stop = shouldStopReading
         let reader = CorpusReader(
             sources: definition.sources, maxDocumentBytes: definition.maxDocumentBytes, shard: definition.shard,
             store: definition.store, faults: faults)
@@ -85,66 +66,65 @@ public final class PipelineRunner: Sendable {
             definition: definition, model: model, chunker: chunker, verifiedWeights: verifiedWeights,
             monitor: monitor, faults: faults)
         // Shards split the bytes about evenly: the estimate keeps the ETA meaningful.
-        let total = reader.totalBytes() / (definition.shard?.count ?? 1)
+        let total = reader.totalBytes(shouldStop: stop) / (definition.shard?.count ?? 1)
         monitor.update { $0.totalBytes = total }
 
         let items = BoundedChannel<ReadItem>(capacity: definition.documentQueue, onSenderSuspended: onReaderSuspended)
         let documents = BoundedChannel<SourceDocument>(capacity: definition.documentQueue)
         let chunks = BoundedChannel<ChunkJob>(capacity: definition.chunkQueue)
+        // Every stage writes to `results`; the embedding stage finishes it, being the last of the chain to end
+        // (it ends when the chunks end, which end when the documents end, which end when the items end).
         let results = BoundedChannel<WriterMessage>(capacity: definition.resultQueue)
+        let closeAll: @Sendable () -> Void = {
+            for close in [items.close, documents.close, chunks.close] { close() }
+        }
+        // A failing stage ends the writer's input with its error: the run stops, it does not wait.
+        let guarded: @Sendable (@Sendable () async throws -> Void) async throws -> Void = { stage in
+            do {
+                try await stage()
+            } catch {
+                results.finish(throwing: error)
+                closeAll()
+                throw error
+            }
+        }
         let validator = Validator(definition)
-        let stop = shouldStopReading
-        let stages: [@Sendable () async throws -> Void] = [
-            { try await ReadingStage(reader: reader, shouldStop: stop).run(to: items, results: results) },
-            {
-                try await ValidatingStage(validator: validator, definition: self.definition, monitor: self.monitor, shouldStop: stop)
-                    .run(from: items, to: documents, results: results)
-            },
-            {
-                try await ChunkingStage(chunker: self.chunker, validator: validator, monitor: self.monitor, shouldStop: stop)
-                    .run(from: documents, to: chunks, results: results)
-            },
-            {
-                try await EmbeddingStage(
-                    engine: self.engine, definition: self.definition, monitor: self.monitor, faults: self.faults,
-                    shouldStop: stop
-                ).run(from: chunks, results: results)
-            },
-        ]
-        // The writer commits on this clock too, so that documents already whole are committed while every
-        // other stage waits (a read blocked on a hung mount).
+        let validating = ValidatingStage(
+            validator: validator, definition: definition, monitor: monitor, shouldStop: stop,
+            recheckRejected: writer.recheckRejected)
+        let chunking = ChunkingStage(chunker: chunker, validator: validator, monitor: monitor, shouldStop: stop)
+        let embedding = EmbeddingStage(
+            engine: engine, definition: definition, monitor: monitor, faults: faults, shouldStop: stop)
+        // The reader is not awaited when another stage fails: a read blocked on a hung mount cannot be
+        // interrupted, and the run must still end and say why.
+        let reading = Task {
+            try await guarded { try await ReadingStage(reader: reader, monitor: self.monitor, shouldStop: stop).run(to: items, results: results) }
+        }
+        // The writer also commits on a clock, so that documents already whole are committed while the other
+        // stages wait (a blocked read).
         let ticker = Task {
             while !Task.isCancelled {
                 try await Task.sleep(for: .milliseconds(Int64(max(0.05, definition.commitSeconds) * 1000)))
                 try await results.send(.tick)
             }
         }
-        defer { ticker.cancel() }
         var failure: (any Error)?
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
-                for stage in stages {
-                    group.addTask {
-                        do {
-                            try await stage()
-                        } catch {
-                            // A failing stage ends the writer's input with its error: the run stops, not waits.
-                            results.finish(throwing: error)
-                            for channel in [items.close, documents.close, chunks.close] { channel() }
-                            throw error
-                        }
-                    }
-                }
+                group.addTask { try await guarded { try await validating.run(from: items, to: documents, results: results) } }
+                group.addTask { try await guarded { try await chunking.run(from: documents, to: chunks, results: results) } }
+                group.addTask { try await guarded { try await embedding.run(from: chunks, results: results) } }
                 // The writer runs in this task: it owns the store connection.
                 do {
                     try await writer.consume(results)
                 } catch {
                     results.close()
-                    for channel in [items.close, documents.close, chunks.close] { channel() }
+                    closeAll()
                     throw error
                 }
                 try await group.waitForAll()
             }
+            try await reading.value
         } catch {
             failure = error
         }

@@ -68,6 +68,7 @@ public enum RejectReason: String, Sendable, Equatable, CaseIterable {
     /// Whether the failure is an I/O error (a run that has only these exits 74, else 1).
     public var isIOFailure: Bool {
         self == .readError || self == .unreadableFolder || self == .vanished || self == .sourceChanged
+            || self == .changedWhileRead
     }
 
     /// The reason in words, as `store info` shows it.

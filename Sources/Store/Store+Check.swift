@@ -1,20 +1,5 @@
 import SQLite
 
-/// What `Store.check` found: nothing when the store is sound.
-public struct StoreCheck: Sendable, Equatable {
-    /// One line per problem, naming what is wrong and where.
-    public var problems: [String]
-    /// What was checked, for the report ("integrity", "vectors", ...).
-    public var checked: [String]
-
-    public var isSound: Bool { problems.isEmpty }
-
-    public init(problems: [String], checked: [String]) {
-        self.problems = problems
-        self.checked = checked
-    }
-}
-
 extension Store {
     /// SQLite's `integrity_check` (page and b-tree structure, and every index against its table; O(pages),
     /// 0.36 s for a store of 100,000 chunks here): throws when it finds damage.
@@ -39,7 +24,7 @@ extension Store {
     /// The full check behind `ovindex store check`: SQLite's `integrity_check`, the full-text index against the
     /// chunks, and ovindex's own invariants: every chunk has a vector of the store's dimension and an int8 code
     /// of it; every document's chunk count matches its chunks; rejected documents have none; no vector or code
-    /// without its chunk. `runsMarkedRunning` are the runs recorded as running though no process holds the
+    /// without its chunk. `staleRuns` are the runs recorded as running though no process holds the
     /// store's lock (pass them in: only the caller can take the lock).
     public func check(staleRuns: [Int64] = []) throws(StoreError) -> StoreCheck {
         var problems: [String] = []
@@ -113,8 +98,8 @@ extension Store {
                     // With rank 1, FTS5 compares its whole index with the content table (a write command, so
                     // only on a writable store).
                     try connection.execute("INSERT INTO chunks_fts(chunks_fts, rank) VALUES ('integrity-check', 1)")
-                } catch {
-                    problems.append("full-text: the text index does not match the chunks (\(error))")
+                } catch let error as SQLiteError where error.primaryCode == SQLiteError.corrupt {
+                    problems.append("full-text: the text index does not match the chunks (\(error.message))")
                 }
             }
             checked.append("runs")

@@ -16,6 +16,16 @@ extension Store {
         }
     }
 
+    /// The content hash and state ("indexed" or "rejected") the store records for `key`, if any.
+    public func storedVersion(of key: String) throws(StoreError) -> (contentHash: String, state: String)? {
+        try perform("reading a document's version") {
+            let statement = try connection.prepare("SELECT content_hash, state FROM documents WHERE key = ?")
+            try statement.bind([key])
+            guard try statement.step() else { return nil }
+            return (statement.text(at: 0) ?? "", statement.text(at: 1) ?? "")
+        }
+    }
+
     /// Whether the store holds `key` as an indexed document (with chunks and vectors).
     public func isIndexed(_ key: String) throws(StoreError) -> Bool {
         try perform("reading a document's state") {

@@ -104,6 +104,17 @@ import Testing
         }
     }
 
+    @Test func chunksMustFitTheModelAndTheOverlapTheChunks() throws {
+        var definition = try load(#"{"store": "s", "sources": [{"path": "d"}]}"#)
+        #expect(try definition.chunkSettings(maximumLength: 256) == (254, 32))
+        definition.chunkTokens = 300
+        #expect(throws: DefinitionError.self) { try definition.chunkSettings(maximumLength: 256) }
+        definition.chunkTokens = nil
+        definition.overlapTokens = 4096
+        let error = #expect(throws: DefinitionError.self) { try definition.chunkSettings(maximumLength: 256) }
+        #expect(error?.field == "chunking.overlap_tokens")
+    }
+
     @Test func theShippedDefinitionsLoad() throws {
         for name in ["sample", "nightly"] {
             let definition = try PipelineDefinition.load(

@@ -93,6 +93,17 @@ extension RemovalPlanTests {
     }
 }
 
+extension RemovalPlanTests {
+    @Test func documentsOfNoSourceAreKeptWhenASourceWasNotReadInFull() throws {
+        var renamed = folder
+        renamed.complete = false
+        let result = try plan(
+            [renamed, tickets], stored: stored, seen: ["t1", "t2", "t3"], force: true)
+        #expect(result.deletions.isEmpty)
+        #expect(result.notes.contains { $0.contains("no current source were kept") })
+    }
+}
+
 @Suite struct FaultPlanTests {
     @Test func parsesEveryFault() throws {
         let plan = try FaultPlan(parsing: "read=a/b.txt, list=part-2,stall=c.txt,inference=3+,commit=final,prune,finish")

@@ -66,7 +66,7 @@ import Tokenizer
             [
                 plan(1, "a.txt", chunks: 3), .embedded([vector(1, 2)]), .embedded([vector(1, 0)]),
                 plan(2, "b.txt", chunks: 1), .embedded([vector(2, 0), vector(1, 1)]),
-                .sourceFinished(SourceReport(index: 0, documents: 2, complete: true)),
+                .sourceFinished(SourceReport(index: 0, documents: 2, complete: true, isFolder: true)),
                 .readingFinished(complete: true),
             ])
         let report = try writer.finish(failure: nil, shouldStop: { false }, elapsed: { 0 })
@@ -108,6 +108,15 @@ import Tokenizer
         #expect(try stopped.finish(failure: nil, shouldStop: { true }, elapsed: { 0 }).outcome == .interrupted)
     }
 
+    @Test func aVectorForADocumentNeverPlannedFailsTheRun() async throws {
+        let writer = try writer()
+        try await feed(writer, [.embedded([vector(9, 0)]), .readingFinished(complete: true)])
+        let failure = #expect(throws: RunFailure.self) {
+            try writer.finish(failure: nil, shouldStop: { false }, elapsed: { 0 })
+        }
+        #expect((failure?.underlying as? RunInvariantError)?.message.contains("not planned") == true)
+    }
+
     @Test func aRejectOfAnIndexedDocumentWaitsForTheEndAndObeysTheShare() async throws {
         do {
             let first = try writer()
@@ -127,7 +136,7 @@ import Tokenizer
         }
         try await feed(
             second,
-            rejects + [.sourceFinished(SourceReport(index: 0, documents: 2, complete: true)), .readingFinished(complete: true)])
+            rejects + [.sourceFinished(SourceReport(index: 0, documents: 2, complete: true, isFolder: true)), .readingFinished(complete: true)])
         #expect(try second.store.statistics().chunks == 2, "applied before the end of the run")
         let refused = #expect(throws: RunFailure.self) {
             try second.finish(failure: nil, shouldStop: { false }, elapsed: { 0 })

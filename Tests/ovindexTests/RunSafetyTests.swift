@@ -185,6 +185,50 @@ import Testing
         #expect(try count(store, "SELECT count(*) FROM documents") == 4)
     }
 
+    @Test func documentsRejectedUnderALimitAreJudgedAgainWhenTheLimitIsRaised() throws {
+        let directory = try TemporaryDirectory()
+        try directory.write("corpus/long.txt", GeneratedCorpus.text(words: 900, seed: 3))
+        try directory.write("corpus/short.txt", "A short document.")
+        try directory.write("records.jsonl", #"{"id": "big", "text": "\#(String(repeating: "word ", count: 400))"}"#)
+        let store = directory.file("s.sqlite")
+        let base = [
+            "run", "--source", directory.file("corpus"), "--source", directory.file("records.jsonl"), "--store", store,
+            "--precision", "f32", "--quiet",
+        ]
+        #expect(try runOvindex(base + ["--max-chunks", "1", "--max-document-bytes", "1000"]).status == 0)
+        #expect(try count(store, "SELECT count(*) FROM documents WHERE state = 'rejected'") == 2)
+        // The same files, with room for them: both are indexed now, not skipped as unchanged rejects.
+        #expect(try runOvindex(base).status == 0)
+        #expect(try count(store, "SELECT count(*) FROM documents WHERE state = 'indexed'") == 3)
+    }
+
+    @Test func aRunWhoseReadIsBlockedStillEndsWhenAnotherStageFails() throws {
+        let fixture = try Fixture(documents: 8)
+        let store = fixture.store()
+        let victim = String(try fixture.corpus.filesBelow()[7].dropFirst(fixture.corpus.count + 1))
+        // Every batch fails (the breaker stops the run) while the reader is stuck on the last file.
+        let process = try startOvindex(
+            Self.arguments(fixture.corpus, store) + ["--batch-tokens", "256"],
+            environment: ["OVINDEX_FAULTS": "stall=\(victim),inference=1+"])
+        let finished = waitForExit(process, seconds: 60)
+        #expect(finished, "the run waited for a read that never returns")
+        if !finished { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 1)
+        #expect(try Store(path: store, mode: .readOnly).lastRun()?.status == .failed)
+    }
+
+    @Test func aFolderTheGlobsExcludeIsNotEvenListed() throws {
+        let fixture = try Fixture(documents: 4)
+        try fixture.directory.write("corpus/build/out.txt", "Build output.")
+        let store = fixture.store()
+        let result = try runOvindex(
+            Self.arguments(fixture.corpus, store) + ["--exclude", "build/**", "--prune"],
+            environment: ["OVINDEX_FAULTS": "list=build"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try count(store, "SELECT count(*) FROM documents") == 4)
+    }
+
     // MARK: - Checks before writing
 
     @Test func chunksLongerThanTheModelTakesAreAUsageError() throws {
@@ -248,8 +292,10 @@ import Testing
         let files = try fixture.corpus.filesBelow()
         let victim = String(files[6].dropFirst(fixture.corpus.count + 1))
         let errors = Pipe()
+        // The grace after the first signal is the inference timeout plus 10 s: 12 s here.
         let process = try startOvindex(
-            Self.arguments(fixture.corpus, store), environment: ["OVINDEX_FAULTS": "stall=\(victim)"], errors: errors)
+            Self.arguments(fixture.corpus, store) + ["--timeout", "2"], environment: ["OVINDEX_FAULTS": "stall=\(victim)"],
+            errors: errors)
         try waitForLine(containing: "stalling", in: errors, process: process)
         // The documents read before the stalled one are embedded, then committed on the writer's clock.
         let deadline = Date().addingTimeInterval(60)

@@ -17,6 +17,7 @@ public final class BoundedChannel<Element: Sendable>: Sendable, AsyncSequence {
     /// Test seam: called each time a sender suspends because the buffer is full.
     private let onSenderSuspended: (@Sendable () -> Void)?
 
+    /// - Precondition: `capacity > 0` (a definition's queue sizes are checked to be at least 1).
     public init(capacity: Int, onSenderSuspended: (@Sendable () -> Void)? = nil) {
         state = Mutex(Machine(capacity: capacity))
         self.onSenderSuspended = onSenderSuspended

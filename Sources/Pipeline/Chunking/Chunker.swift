@@ -1,17 +1,5 @@
 public import Tokenizer
 
-/// One chunk of a document: the word pieces the model will see, and the exact text they came from.
-public struct ChunkPlan: Sendable, Equatable {
-    public var ordinal: Int
-    /// Word pieces without [CLS]/[SEP].
-    public var tokenIDs: [Int32]
-    /// The original text the pieces cover, cut by the tokenizer's offsets.
-    public var text: String
-    /// The span in the document, in Unicode scalars.
-    public var characterStart: Int
-    public var characterEnd: Int
-}
-
 /// Cuts a document into token windows that fit the model, overlapping, ending at paragraph or sentence
 /// boundaries when one is near.
 ///
@@ -23,6 +11,7 @@ public struct Chunker: Sendable {
     public let maxTokens: Int
     public let overlap: Int
 
+    /// - Precondition: `0 <= overlap < maxTokens` (`PipelineDefinition.chunkSettings` checks it for users).
     public init(tokenizer: BertTokenizer, maxTokens: Int, overlap: Int) {
         precondition(maxTokens > 0 && overlap >= 0 && overlap < maxTokens)
         self.tokenizer = tokenizer
@@ -30,6 +19,7 @@ public struct Chunker: Sendable {
         self.overlap = overlap
     }
 
+    /// The chunks of `text`, in order (none for a text with no word pieces after normalization).
     public func chunks(of text: String) -> [ChunkPlan] {
         let encoding = tokenizer.encode(text, addSpecialTokens: false)
         let count = encoding.count

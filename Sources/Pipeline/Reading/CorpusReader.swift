@@ -7,14 +7,6 @@ import Checksum
     import Glibc
 #endif
 
-/// A source that cannot be read at all: a run stops before it writes anything (exit 66).
-public struct SourceError: Error, Sendable, Equatable, CustomStringConvertible {
-    public var path: String
-    public var message: String
-
-    public var description: String { "source \(path): \(message); nothing was written" }
-}
-
 /// The first stage's work: streams the documents of every source in a stable order, directories walked in
 /// sorted order (see `FileWalker` for what is read and what is reported), JSON Lines read a line at a time.
 /// Never holds more than one document, and never reads a file past the document size limit. It does not judge
@@ -97,8 +89,9 @@ public struct CorpusReader: Sendable {
         }
     }
 
-    /// Total bytes the sources hold (for progress and ETA), without reading them.
-    public func totalBytes() -> Int {
+    /// Total bytes the sources hold (for progress and ETA), without reading them; what was counted when
+    /// `shouldStop` turns true.
+    public func totalBytes(shouldStop: () -> Bool = { false }) -> Int {
         var total = 0
         for source in sources {
             switch source.format {
@@ -106,6 +99,7 @@ public struct CorpusReader: Sendable {
             case .files:
                 var walker = FileWalker(source, excluded: excluded)
                 while let entry = walker.next() {
+                    if shouldStop() { return total }
                     if case .file(_, let path) = entry { total += Self.fileSize(path) ?? 0 }
                 }
             }
@@ -120,7 +114,9 @@ public struct CorpusReader: Sendable {
     ) async throws {
         for (index, source) in sources.enumerated() {
             if shouldStop() { return }
-            var report = SourceReport(index: index, documents: 0, complete: true)
+            var report = SourceReport(
+                index: index, documents: 0, complete: true,
+                isFolder: source.format == .files && Self.isFolder(source.path))
             func emit(_ item: ReadItem) async throws {
                 guard owns(item) else { return }
                 switch item {
@@ -303,6 +299,11 @@ public struct CorpusReader: Sendable {
                 key: source.keyPrefix + id, source: source.path, input: source.path, line: line,
                 content: .bytes(textBytes), contentHash: SHA256.hexString(hasher.finalize()), metadata: metadata,
                 sourceIndex: index))
+    }
+
+    static func isFolder(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFDIR
     }
 
     /// A path's device and inode (symbolic links followed), or nil when it does not exist.

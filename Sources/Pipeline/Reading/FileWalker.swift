@@ -108,6 +108,8 @@ struct FileWalker {
         let realPath = level.realFolder + "/" + name.text
         switch info.st_mode & S_IFMT {
         case S_IFDIR:
+            // A folder the exclude globs cover entirely is not part of the corpus: not even listed.
+            if excludesAll(relative) { return nil }
             enter(path, realFolder: realPath, relative: relative, identity: nil)
             return nil
         case S_IFLNK:
@@ -138,6 +140,7 @@ struct FileWalker {
         }
         let inside = target == realRoot || target.hasPrefix(realRoot + "/")
         if info.st_mode & S_IFMT == S_IFDIR {
+            if excludesAll(relative) { return nil }
             guard !inside else {
                 return .skipped(
                     path: path, code: .linkToFolder, detail: "inside the source: its files are read where they are, \(target)")
@@ -202,6 +205,10 @@ struct FileWalker {
             return nil
         }
         return Level(folder: folder, realFolder: realFolder, relative: relative, names: names.sorted { $0.text < $1.text })
+    }
+
+    private func excludesAll(_ relative: String) -> Bool {
+        source.exclude.contains { $0.coversEverything(under: relative) }
     }
 
     private func selects(_ relative: String) -> Bool {

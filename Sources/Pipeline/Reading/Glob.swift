@@ -14,6 +14,19 @@ public struct Glob: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { pattern }
 
+    /// Whether the pattern matches every path below `folder` (relative), at any depth: then nothing there can be
+    /// selected, and the walk need not enter it. Checked with names no file has, at three depths: a pattern
+    /// that matches them all has a wildcard for every segment (`build/**`, `**/drafts/**`, `*`).
+    public func coversEverything(under folder: String) -> Bool {
+        let probe = "\u{1}ovindex\u{1}"
+        var path = folder
+        for _ in 0..<3 {
+            path += "/" + probe
+            guard matches(path) else { return false }
+        }
+        return true
+    }
+
     /// Whether `path` (relative, `/`-separated) matches.
     public func matches(_ path: String) -> Bool {
         let subject = matchesNameOnly ? String(path.split(separator: "/").last ?? "") : path

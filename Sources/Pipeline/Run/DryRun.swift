@@ -56,41 +56,37 @@ public struct DryRun {
         let store: Store? =
             FileManager.default.fileExists(atPath: definition.store)
             ? try Store(path: definition.store, mode: .readOnly) : nil
-        if let store { try checkBinding(store) }
-        let validator = Validator(definition)
+        try checkBinding(store)
+        let stage = ValidatingStage(
+            validator: Validator(definition), definition: definition, monitor: RunMonitor(), shouldStop: { false },
+            recheckRejected: try store.map { try $0.info(WritingStage.rejectLimitsKey) != WritingStage.rejectLimits(definition) }
+                ?? false)
         var summary = Summary()
         var seen = Set<KeyDigest>()
         var origins = ValidatingStage.Origins()
         var demoted = Set<String>()
         var reports: [Int: SourceReport] = [:]
-        func storedHash(_ key: String) throws -> String? {
-            try store?.contentHashes(forKeys: [key])[key]
-        }
         try await reader.read { item in
             switch item {
             case .document(let document):
                 seen.insert(KeyDigest(document.key))
-                if origins.insert(document) != nil {
-                    summary.rejected += 1
-                    line(.reject(Validator.duplicate(document, firstReadAt: "an earlier line or source")))
-                    return
-                }
-                let stored = try storedHash(document.key)
-                if stored == document.contentHash {
+                let stored = try store?.storedVersion(of: document.key)
+                switch stage.decide(document, origins: &origins, stored: stored) {
+                case .unchanged:
                     summary.unchanged += 1
-                    return
-                }
-                switch validator.validate(document) {
-                case .accepted:
-                    if stored == nil {
+                case .accepted(_, let isNew):
+                    if isNew {
                         summary.added += 1
                         line(.add(key: document.key))
                     } else {
                         summary.changed += 1
                         line(.change(key: document.key))
                     }
+                case .duplicate(let reject):
+                    summary.rejected += 1
+                    line(.reject(reject))
                 case .rejected(let reject):
-                    if try store?.isIndexed(document.key) == true { demoted.insert(document.key) }
+                    if stored?.state == "indexed" { demoted.insert(document.key) }
                     summary.rejected += 1
                     line(.reject(reject))
                 }
@@ -117,15 +113,16 @@ public struct DryRun {
         return summary
     }
 
-    /// Refuses, as the run would, a store built with another model or chunking.
-    private func checkBinding(_ store: Store) throws {
+    /// Refuses, as the run would, chunks the model cannot take, and a store built with another model or
+    /// chunking; and a damaged store.
+    private func checkBinding(_ store: Store?) throws {
+        let settings = try maximumLength.map { try definition.chunkSettings(maximumLength: $0) }
+        guard let store else { return }
+        try store.requireIntact()
         if let model { try store.verify(model: model) }
-        if let maximumLength {
-            let chunkTokens = definition.chunkTokens ?? max(8, maximumLength - 2)
-            try store.verify(setting: "chunk_tokens", is: String(chunkTokens), meaning: "chunks of at most")
-            try store.verify(
-                setting: "overlap_tokens", is: String(min(definition.overlapTokens, chunkTokens - 1)),
-                meaning: "a chunk overlap of")
+        if let settings {
+            try store.verify(setting: "chunk_tokens", is: String(settings.maxTokens), meaning: "chunks of at most")
+            try store.verify(setting: "overlap_tokens", is: String(settings.overlap), meaning: "a chunk overlap of")
         }
         if let shard = definition.shard {
             try store.verify(setting: "shard", is: "\(shard.index)/\(shard.count)", meaning: "shard")

@@ -57,7 +57,7 @@ public struct FaultPlan: Sendable, Equatable {
     }
 
     public init(parsing text: String) throws(FaultPlanError) {
-        for entry in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
+        for entry in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !entry.isEmpty {
             let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
             let name = parts[0]
             let value = parts.count > 1 ? parts[1] : nil

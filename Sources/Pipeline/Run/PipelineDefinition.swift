@@ -220,6 +220,28 @@ public struct PipelineDefinition: Sendable, Equatable {
         return documentQueue + 1 + 1 + chunkQueue + window + inferRequests * batchRows + resultQueue * batchRows
     }
 
+    /// The chunk size (word pieces, without [CLS]/[SEP]) and overlap a run uses with a model that takes
+    /// `maximumLength` tokens: `chunking.max_tokens`, or the model's maximum less its two special tokens.
+    ///
+    /// - Throws: `DefinitionError` when the chunks would be longer than the model takes (positions past its
+    ///   maximum embed as garbage, without an error), or the overlap is not smaller than the chunks.
+    public func chunkSettings(maximumLength: Int) throws(DefinitionError) -> (maxTokens: Int, overlap: Int) {
+        let largest = maximumLength - 2
+        let maxTokens = chunkTokens ?? max(8, largest)
+        if maxTokens > largest {
+            throw DefinitionError(
+                file: "definition", field: "chunking.max_tokens",
+                message: "is \(maxTokens), but the model takes at most \(largest) word pieces per chunk "
+                    + "(\(maximumLength) tokens with [CLS] and [SEP])")
+        }
+        if overlapTokens >= maxTokens {
+            throw DefinitionError(
+                file: "definition", field: "chunking.overlap_tokens",
+                message: "must be smaller than the chunks (\(overlapTokens) >= \(maxTokens))")
+        }
+        return (maxTokens, overlapTokens)
+    }
+
     /// Checks the fields against each other (after overrides too).
     public func validate(file: String = "command line") throws(DefinitionError) {
         if let chunkTokens, overlapTokens >= chunkTokens {
@@ -276,24 +298,6 @@ public struct PipelineDefinition: Sendable, Equatable {
         var writer = JSONWriter()
         writer.value(.object(members))
         return String(decoding: writer.bytes, as: UTF8.self)
-    }
-}
-
-/// A definition field that is unknown, missing or invalid.
-public struct DefinitionError: Error, Sendable, Equatable, CustomStringConvertible {
-    public var file: String
-    public var field: String?
-    public var message: String
-
-    public init(file: String, field: String?, message: String) {
-        self.file = file
-        self.field = field
-        self.message = message
-    }
-
-    public var description: String {
-        if let field { return "\(file): \(field) \(message)" }
-        return "\(file): \(message)"
     }
 }
 

@@ -94,26 +94,3 @@ public final class RunLock {
         return String(decoding: buffer.prefix(count).map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }
-
-public struct RunLockError: Error, Sendable, Equatable, CustomStringConvertible {
-    public enum Kind: Sendable, Equatable {
-        /// Another process holds the lock.
-        case busy
-        /// The store cannot be opened or locked (read-only media, missing folder, a filesystem without locks).
-        case io
-        /// The path is not a store file that can be written safely (a device, a fifo, a hard-linked file).
-        case notAStore
-    }
-
-    public var path: String
-    public var kind: Kind
-    public var message: String
-
-    public init(path: String, kind: Kind, message: String) {
-        self.path = path
-        self.kind = kind
-        self.message = message
-    }
-
-    public var description: String { "store \(path): \(message)" }
-}

@@ -9,6 +9,8 @@ struct ValidatingStage {
     let definition: PipelineDefinition
     let monitor: RunMonitor
     let shouldStop: @Sendable () -> Bool
+    /// Validate documents the store holds as rejected even when unchanged (the limits changed since).
+    var recheckRejected = false
 
     /// Where each key was first read, to name it when a key comes again (16 bytes of digest per key).
     struct Origins {
@@ -25,6 +27,33 @@ struct ValidatingStage {
         }
     }
 
+    /// What becomes of one read document (the run and the dry run decide alike).
+    enum Decision: Equatable {
+        /// Its key was read before in this run.
+        case duplicate(RejectInput)
+        /// The store has it with this content.
+        case unchanged
+        /// To chunk and embed; `isNew` when the store does not have its key at all.
+        case accepted(SourceDocument, isNew: Bool)
+        case rejected(RejectInput)
+    }
+
+    /// - Parameter stored: the store's content hash and state for the document's key, if it has one.
+    func decide(
+        _ document: ReadDocument, origins: inout Origins, stored: (contentHash: String, state: String)?
+    ) -> Decision {
+        if let earlier = origins.insert(document) {
+            return .duplicate(Validator.duplicate(document, firstReadAt: place(earlier, of: document)))
+        }
+        if let stored, stored.contentHash == document.contentHash, !(recheckRejected && stored.state == "rejected") {
+            return .unchanged
+        }
+        switch validator.validate(document) {
+        case .accepted(let accepted): return .accepted(accepted, isNew: stored == nil)
+        case .rejected(let reject): return .rejected(reject)
+        }
+    }
+
     func run(
         from items: BoundedChannel<ReadItem>, to documents: BoundedChannel<SourceDocument>,
         results: BoundedChannel<WriterMessage>
@@ -38,20 +67,14 @@ struct ValidatingStage {
                 monitor.update { $0.bytesRead += document.byteSize }
                 // After a stop, documents still arriving are dropped: the next run reads them again.
                 if shouldStop() { continue }
-                if let earlier = origins.insert(document) {
-                    try await results.send(.problem(Validator.duplicate(document, firstReadAt: place(earlier, of: document))))
-                    continue
-                }
-                if try lookup.contentHashes(forKeys: [document.key])[document.key] == document.contentHash {
+                switch decide(document, origins: &origins, stored: try lookup.storedVersion(of: document.key)) {
+                case .duplicate(let reject), .rejected(let reject):
+                    try await results.send(.problem(reject))
+                case .unchanged:
                     try await results.send(.unchanged(document.key))
-                    continue
-                }
-                switch validator.validate(document) {
-                case .accepted(let accepted):
+                case .accepted(let accepted, _):
                     monitor.documentEntered()
                     try await documents.send(accepted)
-                case .rejected(let reject):
-                    try await results.send(.problem(reject))
                 }
             case .problem(let problem):
                 try await results.send(.problem(problem))

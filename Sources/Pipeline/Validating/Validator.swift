@@ -36,8 +36,8 @@ public struct Validator: Sendable {
     /// A rejected document is recorded as such (with its hash), so it is skipped while it is unchanged.
     public func validate(_ document: ReadDocument) -> Verdict {
         let header = DocumentHeader(
-            key: document.key, source: document.source, input: document.place, contentHash: document.contentHash,
-            byteSize: document.byteSize, metadata: document.metadata)
+            key: document.key, source: document.source, input: document.input, line: document.line,
+            contentHash: document.contentHash, byteSize: document.byteSize, metadata: document.metadata)
         func reject(_ code: RejectReason, limit: String? = nil, detail: String) -> Verdict {
             .rejected(
                 RejectInput(
@@ -73,13 +73,13 @@ public struct Validator: Sendable {
     public func validate(chunks count: Int, of header: DocumentHeader) -> RejectInput? {
         if count == 0 {
             return RejectInput(
-                input: header.input, code: .emptyDocument, detail: "no text left after normalization",
+                input: header.input, line: header.line, code: .emptyDocument, detail: "no text left after normalization",
                 document: .init(header))
         }
         if count > maxChunksPerDocument {
             return RejectInput(
-                input: header.input, code: .tooManyChunks, limit: "\(maxChunksPerDocument)", detail: "\(count) chunks",
-                document: .init(header))
+                input: header.input, line: header.line, code: .tooManyChunks, limit: "\(maxChunksPerDocument)",
+                detail: "\(count) chunks", document: .init(header))
         }
         return nil
     }

@@ -30,17 +30,14 @@ struct RemovalPlan: Equatable {
         var documents: Int
         var complete: Bool
 
-        /// The definition's sources, with what this run read of each (`reports` by source index).
+        /// The definition's sources, with what this run read of each (`reports` by source index; whether it is
+        /// a folder as the reader saw it, not as it is now: a folder renamed since must keep its documents).
         static func all(_ definition: PipelineDefinition, reports: [Int: SourceReport]) -> [Source] {
             definition.sources.enumerated().map { index, source in
-                var isDirectory: ObjCBool = false
-                let isFolder =
-                    source.format == .files
-                    && FileManager.default.fileExists(atPath: source.path, isDirectory: &isDirectory)
-                    && isDirectory.boolValue
+                let report = reports[index]
                 return Source(
-                    path: source.path, isFile: !isFolder, documents: reports[index]?.documents ?? 0,
-                    complete: reports[index]?.complete ?? false)
+                    path: source.path, isFile: !(report?.isFolder ?? (source.format == .files)),
+                    documents: report?.documents ?? 0, complete: report?.complete ?? false)
             }
         }
 
@@ -100,7 +97,14 @@ struct RemovalPlan: Equatable {
             }
             checked.append(group)
         }
-        checked.append(orphans)
+        // Documents no current source owns are pruned only when every source was read in full: one that was not
+        // (a folder renamed or unmounted) may be where they live.
+        if sources.allSatisfy(\.complete) {
+            checked.append(orphans)
+        } else if !orphans.gone.isEmpty {
+            notes.append(
+                "\(orphans.gone.count) documents of no current source were kept, as not every source was read in full")
+        }
         if !force {
             for group in checked where group.stored > 0 {
                 let removed = group.gone.count + group.demoted

@@ -64,11 +64,16 @@ final class WritingStage {
                 // A shard's store holds that shard only: another shard's run would prune it away.
                 try store.bind(setting: "shard", to: "\(shard.index)/\(shard.count)", meaning: "shard")
             }
-            if let verifiedWeights { try store.setInfo(PipelineRunner.verifiedWeightsKey, to: verifiedWeights) }
+            if let verifiedWeights { try store.setInfo(RunPreparation.verifiedWeightsKey, to: verifiedWeights) }
             try store.interruptStaleRuns()
+            // Documents rejected under other limits are judged again (a raised limit may admit them now).
+            let limits = Self.rejectLimits(definition)
+            let recheck = try store.info(Self.rejectLimitsKey) != limits
             let runID = try store.beginRun(settings: definition.json)
-            return WritingStage(
+            let writer = WritingStage(
                 store: store, runID: runID, definition: definition, monitor: monitor, faults: faults, lock: lock)
+            writer.recheckRejected = recheck
+            return writer
         } catch {
             lock.removeIfCreated()
             throw error
@@ -90,6 +95,20 @@ final class WritingStage {
     /// Documents planned but never finished (their chunks were dropped by a stop): not committed, redone by
     /// the next run.
     var unfinishedDocuments: Int { assemblies.count }
+
+    /// True when the store's rejected documents were judged under other limits than this run's: they are
+    /// validated again instead of skipped as unchanged.
+    private(set) var recheckRejected = false
+
+    /// The limits a rejected document was judged under, as the store records them.
+    static let rejectLimitsKey = "reject_limits"
+
+    static func rejectLimits(_ definition: PipelineDefinition) -> String {
+        "max_document_bytes=\(definition.maxDocumentBytes) max_chunks_per_document=\(definition.maxChunksPerDocument)"
+    }
+
+    /// A broken promise between the stages, found where it shows.
+    private var invariantBroken: String?
 
     func consume(_ messages: BoundedChannel<WriterMessage>) async throws {
         for try await message in messages {
@@ -159,7 +178,12 @@ final class WritingStage {
     }
 
     private func place(_ chunk: EmbeddedChunk) {
-        guard var assembly = assemblies[chunk.job.document] else { return }
+        guard var assembly = assemblies[chunk.job.document], assembly.vectors.indices.contains(chunk.job.ordinal)
+        else {
+            invariantBroken = invariantBroken ?? "a vector came for chunk \(chunk.job.ordinal) of document "
+                + "\(chunk.job.document), which was not planned"
+            return
+        }
         switch chunk.result {
         case .success(let vector):
             assembly.vectors[chunk.job.ordinal] = vector
@@ -177,14 +201,21 @@ final class WritingStage {
         if let failure = assembly.failure {
             // Seen and counted when it was planned; a failure is recorded, not a reject.
             counters.documentsSeen -= 1
-            record(failure: RejectInput(input: header.input, code: .inferenceFailed, detail: failure, key: header.key))
+            record(
+                failure: RejectInput(
+                    input: header.input, line: header.line, code: .inferenceFailed, detail: failure, key: header.key))
             return
         }
-        let chunks = assembly.plan.chunks.map { plan in
-            ChunkInput(
-                ordinal: plan.ordinal, text: plan.text, characterStart: plan.characterStart,
-                characterEnd: plan.characterEnd, tokenCount: plan.tokenIDs.count,
-                embedding: assembly.vectors[plan.ordinal] ?? [])
+        var chunks: [ChunkInput] = []
+        for plan in assembly.plan.chunks {
+            guard let vector = assembly.vectors[plan.ordinal] else {
+                invariantBroken = invariantBroken ?? "document \(header.key) was complete without a vector for chunk \(plan.ordinal)"
+                return
+            }
+            chunks.append(
+                ChunkInput(
+                    ordinal: plan.ordinal, text: plan.text, characterStart: plan.characterStart,
+                    characterEnd: plan.characterEnd, tokenCount: plan.tokenIDs.count, embedding: vector))
         }
         finished.append(
             DocumentInput(
@@ -296,6 +327,7 @@ final class WritingStage {
             do {
                 notes = try remove(shouldStop: shouldStop)
                 try store.replaceEarlierRejects(before: runID)
+                try store.setInfo(Self.rejectLimitsKey, to: Self.rejectLimits(definition))
             } catch let refused as PruneRefused {
                 notes = refused.notes
                 failure = refused
@@ -304,6 +336,9 @@ final class WritingStage {
             }
         }
         let stopped = shouldStop()
+        if failure == nil, let invariantBroken {
+            failure = RunInvariantError(message: invariantBroken + "; nothing of it was stored, and the next run redoes it")
+        }
         if failure == nil && !stopped && (!readingComplete || unfinishedDocuments > 0) {
             failure = RunInvariantError(
                 message: "the run ended with \(unfinishedDocuments) documents read but not finished "
@@ -331,6 +366,7 @@ final class WritingStage {
             failure = failure ?? error
             outcome = .failed
         }
+        monitor.documentsLeft(unfinishedDocuments)
         let report = RunReport(
             runID: runID, outcome: outcome, counters: counters, rejects: rejectCount,
             chunksEmbedded: monitor.snapshot.chunksEmbedded, seconds: elapsed(),

@@ -86,7 +86,7 @@ struct EmbedCommand: Command {
             // Batches of similar lengths under the token budget, several in flight, results in input order.
             let vectors = try await batcher.map(encodings) { try await embedder.embed($0) }
             for (record, vector) in zip(window, vectors) {
-                sink.write(id: record.id, vector: vector)
+                try sink.write(id: record.id, vector: vector)
             }
             texts += window.count
             tokens += encodings.reduce(0) { $0 + $1.count }
@@ -128,9 +128,9 @@ private final class OutputSink {
         }
     }
 
-    func write(id: JSONValue, vector: [Float]) {
+    func write(id: JSONValue, vector: [Float]) throws {
         if let npy {
-            npy.append(vector)
+            try npy.append(vector)
             return
         }
         json.removeAll()

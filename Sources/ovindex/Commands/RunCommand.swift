@@ -24,12 +24,13 @@ struct RunCommand: Command {
         Reads every source, skips documents whose content the store already has, chunks and embeds the rest,
         and commits them with the run's progress. Running again after a kill or Ctrl-C resumes: committed
         documents are skipped. The first Ctrl-C (or SIGTERM) stops taking new work, lets the batches already
-        in the model finish and commits the documents that are whole (exit 130 or 143); a second one exits at
-        once. Paths in a definition are relative to its file.
+        in the model finish and commits the documents that are whole (exit 130 or 143; if the run has not
+        stopped after the inference timeout and 10 s more, as when a read blocks, it exits anyway); a second
+        one exits at once. Paths in a definition are relative to its file.
 
         Before writing anything it checks that every source exists (exit 66), that the model's weights match
-        its manifest and that the model embeds as its manifest says (exit 69), and that the store is not
-        corrupt (exit 65). Exit 0 means every document was stored, unchanged, or rejected for a fault of its
+        its manifest and that the model embeds as its manifest says (exit 69), that the chunks fit the model
+        (exit 64), and that the store is not corrupt (exit 65). Exit 0 means every document was stored, unchanged, or rejected for a fault of its
         own (see 'ovindex store info'); documents that could not be read or embedded are failures, retried by
         the next run, and end the run with 74 (read errors) or 1.
 
@@ -166,26 +167,15 @@ struct RunCommand: Command {
         return definition
     }
 
-    /// How long the first signal waits for the in-flight batches before the process exits anyway.
-    static let stopGrace: Duration = .seconds(10)
-
     func run() async throws -> ExitCode {
         let definition = try makeDefinition()
         let faults = try FaultPlan.fromEnvironment(ProcessInfo.processInfo.environment)
         if dryRun { return try await runDry(definition, faults: faults) }
         // Before anything is written: the sources are there, the model is sound, and it is the model it says.
-        try CorpusReader(sources: definition.sources, maxDocumentBytes: definition.maxDocumentBytes).checkSources()
-        let directory = try ModelDirectory.resolve(definition.model)
-        let weights = try directory.verifyWeights(
-            cached: PipelineRunner.cachedWeightsFingerprint(store: definition.store))
-        let embedder = try await Embedder.load(
-            directory,
-            options: Embedder.Options(
-                precision: definition.precision, requests: definition.inferRequests,
-                timeout: .milliseconds(Int64(definition.inferenceTimeoutSeconds * 1000)), threads: definition.threads,
-                performanceHint: definition.performanceHint == .throughput ? .throughput : .latency),
-            cache: ModelCache(core: try Core()))
-        try await embedder.probe()
+        let prepared = try await RunPreparation.prepare(definition)
+        // How long the first signal waits for the batches in flight (each may take up to the inference timeout)
+        // before the process exits anyway.
+        let grace = definition.inferenceTimeoutSeconds + 10
 
         let monitor = RunMonitor()
         let progress = ProgressLine(monitor: monitor, enabled: !quiet)
@@ -196,9 +186,10 @@ struct RunCommand: Command {
                 // A read blocked on a hung mount cannot be interrupted: after the grace period, what was whole
                 // has been committed (the writer commits on a clock), and the process exits as a second signal
                 // would.
-                DispatchQueue.global().asyncAfter(deadline: .now() + Self.stopGrace.seconds) {
-                    progress.note("still not stopped after \(Int(Self.stopGrace.seconds)) s (a read may be blocked): exiting now; "
-                        + "run the same command again to resume")
+                DispatchQueue.global().asyncAfter(deadline: .now() + grace) {
+                    progress.note(
+                        "still not stopped after \(Int(grace)) s (a read may be blocked): exiting now; "
+                            + "run the same command again to resume")
                     _exit(number == SIGTERM ? ExitCode.terminated.rawValue : ExitCode.interrupted.rawValue)
                 }
             case .aborting(let number):
@@ -210,10 +201,7 @@ struct RunCommand: Command {
                 break
             }
         }
-        let runner = PipelineRunner(
-            definition: definition, engine: embedder, tokenizer: embedder.tokenizer,
-            maximumLength: embedder.maximumLength, model: ModelIdentity(directory), monitor: monitor,
-            shouldStopReading: { signals.isStopping }, faults: faults, verifiedWeights: weights.fingerprint)
+        let runner = prepared.runner(monitor: monitor, shouldStopReading: { signals.isStopping }, faults: faults)
         progress.start()
         let report: RunReport
         do {
