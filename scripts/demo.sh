@@ -17,6 +17,10 @@ echo "== ovindex status var/sample.sqlite"
 "$bin" status var/sample.sqlite
 
 echo
+echo "== ovindex models probe: which variant of the model new stores use on this CPU, measured (about 25 s)"
+"$bin" models probe
+
+echo
 echo "== ovindex tokenize: what the model sees"
 printf 'Nightly indexing skips unchanged documents.\n' | "$bin" tokenize
 

@@ -1,3 +1,5 @@
+import Foundation
+import Host
 public import Models
 public import OpenVINO
 public import Tokenizer
@@ -20,7 +22,8 @@ struct LoadedModel: Sendable {
         let tokenizer = try BertTokenizer(directory: directory.path)
         let compileOptions = CompileOptions(
             inferencePrecision: options.precision.compileOption, threads: options.threads,
-            performanceHint: options.performanceHint)
+            performanceHint: options.performanceHint, cpuPinning: cpuPinning(threads: options.threads),
+            cacheDirectory: CacheDirectory.folder("compiled-models"))
         let model = try await cache.compiledModel(at: directory.modelFile, options: compileOptions)
         for output in outputs where !model.outputNames.contains(output) {
             throw ModelError(path: directory.modelFile, message: "the graph has no \(output) output")
@@ -30,6 +33,20 @@ struct LoadedModel: Sendable {
             requests.append(try model.makeInferRequest())
         }
         return LoadedModel(directory: directory, tokenizer: tokenizer, compiledModel: model, pool: RequestPool(requests))
+    }
+
+    /// Whether OpenVINO may pin its threads to cores: not when this process uses fewer threads than the machine
+    /// has, since every process would pin to the same first cores (two one-thread workers ran at half speed).
+    /// `OVINDEX_CPU_PINNING=yes|no` decides instead (to measure both).
+    static func cpuPinning(
+        threads: Int?, environment: [String: String] = ProcessInfo.processInfo.environment,
+        cpus: Int = ProcessInfo.processInfo.activeProcessorCount
+    ) -> Bool? {
+        switch environment["OVINDEX_CPU_PINNING"]?.lowercased() {
+        case "yes"?: return true
+        case "no"?: return false
+        default: return threads.map { $0 < cpus ? false : nil } ?? nil
+        }
     }
 
     /// Runs one padded batch on a request of its own (waiting while all are busy) and reads its result with

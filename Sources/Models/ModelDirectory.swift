@@ -132,6 +132,22 @@ public struct ModelDirectory: Sendable, Equatable {
 
     public static let defaultModelName = "all-MiniLM-L6-v2"
 
+    /// The variants of the default model installed in the models folder (the default model first): every
+    /// embedding model directory converted from the same checkpoint, with the same dimension.
+    public static func installedVariants() -> [ModelDirectory] {
+        guard let base = try? resolve(defaultModelName), base.manifest.task == "embedding" else { return [] }
+        var variants = [base]
+        let root = URL(fileURLWithPath: base.path).deletingLastPathComponent().path
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
+        for name in names.sorted() where name != base.name && !name.hasPrefix(".") {
+            guard let other = try? ModelDirectory(path: root + "/" + name), other.manifest.task == "embedding",
+                other.manifest.model_id == base.manifest.model_id, other.manifest.dimension == base.manifest.dimension
+            else { continue }
+            variants.append(other)
+        }
+        return variants
+    }
+
     static func modelRoots(environment: [String: String]) -> [String] {
         var roots: [String] = []
         if let root = environment["OVINDEX_MODELS"] { roots.append(root) }

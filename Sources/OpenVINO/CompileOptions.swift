@@ -19,19 +19,29 @@ public struct CompileOptions: Sendable, Hashable {
     public var threads: Int?
     public var streams: Int?
     public var performanceHint: PerformanceHint?
+    /// Whether OpenVINO pins its threads to cores (`ENABLE_CPU_PINNING`); nil keeps its default (pinned).
+    /// Processes that share a machine must not pin: each would pin to the same first cores.
+    public var cpuPinning: Bool?
+    /// A folder for OpenVINO's model cache (`CACHE_DIR`): a compiled model is stored there and later loads
+    /// skip compiling. The model is then compiled from its file, which is what lets the cache answer.
+    public var cacheDirectory: String?
 
     public init(
         device: String = "CPU",
         inferencePrecision: Precision? = nil,
         threads: Int? = nil,
         streams: Int? = nil,
-        performanceHint: PerformanceHint? = nil
+        performanceHint: PerformanceHint? = nil,
+        cpuPinning: Bool? = nil,
+        cacheDirectory: String? = nil
     ) {
         self.device = device
         self.inferencePrecision = inferencePrecision
         self.threads = threads
         self.streams = streams
         self.performanceHint = performanceHint
+        self.cpuPinning = cpuPinning
+        self.cacheDirectory = cacheDirectory
     }
 
     /// The OpenVINO property keys and values these options set, in a stable order.
@@ -41,6 +51,8 @@ public struct CompileOptions: Sendable, Hashable {
         if let inferencePrecision { result.append(("INFERENCE_PRECISION_HINT", inferencePrecision.rawValue)) }
         if let threads { result.append(("INFERENCE_NUM_THREADS", String(threads))) }
         if let streams { result.append(("NUM_STREAMS", String(streams))) }
+        if let cpuPinning { result.append(("ENABLE_CPU_PINNING", cpuPinning ? "YES" : "NO")) }
+        if let cacheDirectory { result.append(("CACHE_DIR", cacheDirectory)) }
         return result
     }
 }

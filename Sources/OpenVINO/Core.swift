@@ -67,6 +67,30 @@ public final class Core: @unchecked Sendable {
         return try CompiledModel(handle: compiled, source: model.path, options: options)
     }
 
+    /// Reads and compiles the model file at `path` in one step (what OpenVINO's model cache needs to skip both).
+    ///
+    /// Throws `OpenVINOError` naming the path when the file is missing, not a model, or does not compile.
+    public func compile(modelAt path: String, options: CompileOptions = CompileOptions()) throws(OpenVINOError)
+        -> CompiledModel
+    {
+        let properties = options.properties
+        guard properties.count <= 8 else {
+            throw OpenVINOError(kind: .invalidArgument, operation: "compile", message: "at most 8 properties")
+        }
+        var compiled: OpaquePointer?
+        let status = withCStrings(properties.map(\.key)) { keys in
+            withCStrings(properties.map(\.value)) { values in
+                ovx_core_compile_model_from_file(
+                    handle, path, options.device, properties.count, keys, values, &compiled)
+            }
+        }
+        try check(status, "ov_core_compile_model_from_file", context: "model \(path) on \(options.device)")
+        guard let compiled else {
+            throw OpenVINOError(kind: .status(-1), operation: "ov_core_compile_model_from_file", message: "returned no model")
+        }
+        return try CompiledModel(handle: compiled, source: path, options: options)
+    }
+
     /// The version of the OpenVINO runtime this process linked, e.g. "2026.4.1-22982-...".
     public static var runtimeVersion: String {
         var version = ov_version_t()

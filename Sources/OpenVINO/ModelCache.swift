@@ -113,7 +113,9 @@ public final class ModelCache: Sendable {
             Self.loaderQueue.async {
                 continuation.resume(
                     with: Result { () throws(OpenVINOError) -> CompiledModel in
-                        try core.compile(core.readModel(at: key.path), options: key.options)
+                        key.options.cacheDirectory == nil
+                            ? try core.compile(core.readModel(at: key.path), options: key.options)
+                            : try core.compile(modelAt: key.path, options: key.options)
                     })
             }
         }

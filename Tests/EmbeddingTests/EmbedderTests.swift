@@ -169,3 +169,22 @@ func cosine(_ a: [Float], _ b: [Float]) -> Float {
         #expect(batches.map(\.count) == [4, 4, 2])
     }
 }
+
+/// A variant's vectors do not depend on the CPU it runs on beyond the inference precision: a store built on one
+/// machine stays queryable on another, where the model may run at another precision.
+@Suite struct VariantPrecisionTests {
+    @Test func theInt8VariantGivesTheSameVectorsAtF32AndAtTheCPUsDefault() async throws {
+        let directory = try ModelDirectory.resolve(ProjectPaths.model("all-MiniLM-L6-v2-int8").path)
+        let texts = EmbedderTests.sentences + ["A longer text about rivers, bread and engines, to fill a few windows."]
+        var vectors: [[[Float]]] = []
+        for precision in [InferencePrecision.f32, .auto] {
+            let embedder = try await Embedder.load(
+                directory, options: .init(precision: precision), cache: ModelCache(core: try Core()))
+            vectors.append(try await embedder.embed(texts.map(embedder.encode)))
+        }
+        let cosines = zip(vectors[0], vectors[1]).map { cosine($0, $1) }
+        print("int8 at f32 against the CPU's default precision: lowest cosine \(cosines.min() ?? 0)")
+        #expect(cosines.allSatisfy { $0 > 0.995 }, "\(cosines)")
+    }
+}
+

@@ -23,5 +23,15 @@ ov_status_e ovx_core_compile_model(const ov_core_t *core,
                                    const char *const *values,
                                    ov_compiled_model_t **compiled_model);
 
+/// `ov_core_compile_model_from_file` with properties as arrays, like `ovx_core_compile_model`. Compiling from the
+/// file (rather than from a read model) lets OpenVINO's model cache (CACHE_DIR) skip reading and compiling.
+ov_status_e ovx_core_compile_model_from_file(const ov_core_t *core,
+                                             const char *model_path,
+                                             const char *device_name,
+                                             size_t count,
+                                             const char *const *keys,
+                                             const char *const *values,
+                                             ov_compiled_model_t **compiled_model);
+
 #endif /* __has_include */
 #endif

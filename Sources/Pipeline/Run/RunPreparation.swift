@@ -16,11 +16,15 @@ public struct RunPreparation: Sendable {
     /// Where a store keeps the fingerprint of the weights last verified for it.
     static let verifiedWeightsKey = "verified_weights"
 
+    /// - Parameter note: told when the run measures the models on this CPU first.
     /// - Throws: `SourceError` (exit 66) before anything else; `ModelError` for a model that is missing,
     ///   damaged or misdescribed; `OpenVINOError` and `TokenizerError` from loading it.
-    public static func prepare(_ definition: PipelineDefinition) async throws -> RunPreparation {
+    public static func prepare(_ definition: PipelineDefinition, note: (String) -> Void = { _ in }) async throws
+        -> RunPreparation
+    {
         try CorpusReader(sources: definition.sources, maxDocumentBytes: definition.maxDocumentBytes).checkSources()
-        let directory = try ModelDirectory.resolve(definition.model)
+        var definition = definition
+        let directory = try await chooseModel(&definition, note: note)
         let weights = try directory.verifyWeights(cached: cachedWeightsFingerprint(store: definition.store))
         let embedder = try await Embedder.load(
             directory,
@@ -32,6 +36,44 @@ public struct RunPreparation: Sendable {
         try await embedder.probe()
         return RunPreparation(
             definition: definition, directory: directory, embedder: embedder, verifiedWeights: weights.fingerprint)
+    }
+
+    /// The model a run uses: the one asked for (the definition's `model`, `--model`, `$OVINDEX_MODEL`); else the
+    /// one the store was built with; else, for a new store, the variant measured fastest on this CPU that is
+    /// accurate enough (`ModelChoice`; measured now when this machine has no choice recorded, unless
+    /// `OVINDEX_PROBE=off`), at the precision it was measured at when the definition leaves precision `auto`.
+    static func chooseModel(
+        _ definition: inout PipelineDefinition, environment: [String: String] = ProcessInfo.processInfo.environment,
+        measure: Bool = true, note: (String) -> Void
+    ) async throws -> ModelDirectory {
+        if definition.model != nil || environment["OVINDEX_MODEL"] != nil {
+            return try ModelDirectory.resolve(definition.model)
+        }
+        if FileManager.default.fileExists(atPath: definition.store),
+            let name = try? Store(path: definition.store, mode: .readOnly).modelIdentity()?.name, !name.isEmpty
+        {
+            return try ModelDirectory.resolve(nil, storeModelName: name)
+        }
+        guard environment["OVINDEX_PROBE"] != "off" else { return try ModelDirectory.resolve(nil) }
+        let choice: ModelChoice
+        if let recorded = ModelChoice.recorded() {
+            choice = recorded
+        } else if !measure {
+            return try ModelDirectory.resolve(nil)
+        } else {
+            note("measuring the installed models on this CPU, once (about 20 s; 'ovindex models' shows the figures)")
+            choice = try await ModelProbe.measure(progress: { note("measuring \($0)") })
+            try? choice.save()
+        }
+        guard let chosen = choice.chosen else { return try ModelDirectory.resolve(nil) }
+        if definition.precision == .auto { definition.precision = chosen.precision }
+        return try ModelDirectory.resolve(chosen.model)
+    }
+
+    /// The model a run of `definition` would use, as `chooseModel` picks it but without measuring (for a dry run).
+    public static func model(for definition: PipelineDefinition) async -> ModelDirectory? {
+        var definition = definition
+        return try? await chooseModel(&definition, measure: false, note: { _ in })
     }
 
     /// The weights verdict a store at `path` keeps, if the store exists and has one.

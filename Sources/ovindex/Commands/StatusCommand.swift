@@ -60,6 +60,13 @@ struct StatusCommand: Command {
                     + (manifest.dimension.map { "\($0)-d, " } ?? "")
                     + "max \(manifest.max_sequence_length) tokens, weights \(manifest.weights_sha256.prefix(12))…")
             out.write(line: "variant    \(found.variant)")
+            if let choice = ModelChoice.recorded(), choice.chosen != nil {
+                out.write(line: "default    \(choice.reason) (new stores; 'ovindex models' has every figure)")
+            } else {
+                out.write(
+                    line: "default    \(ModelDirectory.defaultModelName) until the models are measured on this CPU "
+                        + "('ovindex models probe', or the first run on a new store)")
+            }
             if check {
                 ready = try await checkModel(found) && ready
             }

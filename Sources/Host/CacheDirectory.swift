@@ -1,0 +1,31 @@
+public import Foundation
+
+/// Where ovindex keeps what belongs to this machine rather than to a store or a model: OpenVINO's compiled
+/// models, and which model variant is fastest on this CPU. `$OVINDEX_CACHE_DIR`, else `$XDG_CACHE_HOME/ovindex`,
+/// else `~/.cache/ovindex`; `OVINDEX_CACHE_DIR=` (empty) turns caching off.
+public enum CacheDirectory {
+    /// The folder `name` inside the cache directory, created if needed; nil when caching is off or the folder
+    /// cannot be created (a read-only home in a container: then nothing is cached, nothing fails).
+    public static func folder(_ name: String, environment: [String: String] = ProcessInfo.processInfo.environment)
+        -> String?
+    {
+        let root: String
+        if let configured = environment["OVINDEX_CACHE_DIR"] {
+            guard !configured.isEmpty else { return nil }
+            root = configured
+        } else if let xdg = environment["XDG_CACHE_HOME"], !xdg.isEmpty {
+            root = xdg + "/ovindex"
+        } else if let home = environment["HOME"], !home.isEmpty {
+            root = home + "/.cache/ovindex"
+        } else {
+            return nil
+        }
+        let folder = root + "/" + name
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        } catch {
+            return nil
+        }
+        return folder
+    }
+}
