@@ -14,18 +14,22 @@ extension ModelDirectory {
         public var hashed: Bool
     }
 
-    /// The identity of the weights file: the manifest's sha256, the file's device, inode, size, modification
-    /// and change times. Any change to the file (even one that restores its modification time) changes the
-    /// change time, so a cached verdict is never reused for other bytes.
+    /// The identity of the model's files: the manifest's sha256, then the weights file's and the graph file's
+    /// device, inode, size, modification and change times. Any change to either file (even one that restores
+    /// its modification time) changes its change time, so a cached verdict is never reused for other bytes.
     public func weightsFingerprint() throws(ModelError) -> String {
+        try ([manifest.weights_sha256] + Self.identity(weightsFile) + Self.identity(modelFile)).joined(separator: ":")
+    }
+
+    private static func identity(_ file: String) throws(ModelError) -> [String] {
         var info = stat()
-        guard stat(weightsFile, &info) == 0 else {
-            throw ModelError(path: weightsFile, message: "cannot be read: \(String(cString: strerror(errno)))")
+        guard stat(file, &info) == 0 else {
+            throw ModelError(path: file, message: "cannot be read: \(String(cString: strerror(errno)))")
         }
         return [
-            manifest.weights_sha256, String(info.st_dev), String(info.st_ino), String(info.st_size),
+            String(info.st_dev), String(info.st_ino), String(info.st_size),
             "\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)", "\(info.st_ctim.tv_sec).\(info.st_ctim.tv_nsec)",
-        ].joined(separator: ":")
+        ]
     }
 
     /// Checks the weights' sha256 against the manifest, unless `cached` (an earlier verdict's fingerprint) shows

@@ -172,6 +172,21 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: store), "the store was created and bound to 512 dimensions")
     }
 
+    @Test func aModelCheckedOnceIsCheckedAgainWhenItsGraphOrManifestChanges() throws {
+        let fixture = try Fixture(documents: 3)
+        let model = try copyModel(to: fixture.directory)
+        let store = fixture.store()
+        #expect(try runOvindex(Self.arguments(fixture.corpus, store) + ["--model", model]).status == 0)
+        #expect(try runOvindex(Self.arguments(fixture.corpus, store) + ["--model", model]).status == 0)
+        // The store remembers the verdict; a manifest that now gets the dimension wrong must not ride on it.
+        try editManifest(model) { $0["dimension"] = 512 }
+        try "A new document.".write(toFile: fixture.corpus + "/new.txt", atomically: true, encoding: .utf8)
+        let result = try runOvindex(Self.arguments(fixture.corpus, store) + ["--model", model])
+        #expect(result.status != 0, "\(result.stderr)")
+        #expect(result.stderr.contains("512"), "\(result.stderr)")
+        #expect(try count(store, "SELECT count(*) FROM documents") == 3)
+    }
+
     // MARK: - 3. The model's weights are checked before the first write
 
     @Test func weightsThatDoNotMatchTheManifestAreRefusedBeforeWriting() throws {

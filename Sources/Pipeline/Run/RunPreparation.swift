@@ -10,11 +10,13 @@ public struct RunPreparation: Sendable {
     public let definition: PipelineDefinition
     public let directory: ModelDirectory
     public let embedder: Embedder
-    /// The weights' fingerprint, recorded in the store so that the next run need not hash them again.
+    /// The verdict on this model, recorded in the store so that the next run need not check it again: the
+    /// weights' fingerprint (their sha256 matched the manifest's), and the OpenVINO runtime and precision the
+    /// probe inference passed with.
     public let verifiedWeights: String
 
-    /// Where a store keeps the fingerprint of the weights last verified for it.
-    static let verifiedWeightsKey = "verified_weights"
+    /// Where a store keeps the verdict on the model last checked for it.
+    static let verifiedWeightsKey = "verified_model"
 
     /// - Parameter note: told when the run measures the models on this CPU first.
     /// - Throws: `SourceError` (exit 66) before anything else; `ModelError` for a model that is missing,
@@ -25,7 +27,15 @@ public struct RunPreparation: Sendable {
         try CorpusReader(sources: definition.sources, maxDocumentBytes: definition.maxDocumentBytes).checkSources()
         var definition = definition
         let directory = try await chooseModel(&definition, note: note)
-        let weights = try directory.verifyWeights(cached: cachedWeightsFingerprint(store: definition.store))
+        // A nightly run on the same weights file, runtime and precision checks nothing again: the weights
+        // file's fingerprint (device, inode, size, times) shows it is the file that was hashed.
+        let cached = cachedWeightsFingerprint(store: definition.store)
+        let manifest = directory.manifest
+        let suffix =
+            " openvino=\(Core.runtimeVersion) precision=\(definition.precision.rawValue)"
+            + " dimension=\(manifest.dimension ?? 0) length=\(manifest.max_sequence_length)"
+        let verdict = try directory.weightsFingerprint() + suffix
+        let weights = try directory.verifyWeights(cached: cached.flatMap { $0.hasSuffix(suffix) ? String($0.dropLast(suffix.count)) : nil })
         let embedder = try await Embedder.load(
             directory,
             options: Embedder.Options(
@@ -33,9 +43,10 @@ public struct RunPreparation: Sendable {
                 timeout: .milliseconds(Int64(definition.inferenceTimeoutSeconds * 1000)), threads: definition.threads,
                 performanceHint: definition.performanceHint == .throughput ? .throughput : .latency),
             cache: ModelCache(core: try Core()))
-        try await embedder.probe()
+        if cached != verdict || weights.hashed { try await embedder.probe() }
         return RunPreparation(
-            definition: definition, directory: directory, embedder: embedder, verifiedWeights: weights.fingerprint)
+            definition: definition, directory: directory, embedder: embedder,
+            verifiedWeights: weights.fingerprint + suffix)
     }
 
     /// The model a run uses: the one asked for (the definition's `model`, `--model`, `$OVINDEX_MODEL`); else the
