@@ -53,7 +53,7 @@ let package = Package(
         .target(
             name: "Embedding", dependencies: ["OpenVINO", "Tokenizer", "Models", "Host"], swiftSettings: swiftSettings),
         .target(
-            name: "Store", dependencies: ["SQLite", "TextIO", "Checksum", "Models"], swiftSettings: swiftSettings),
+            name: "Store", dependencies: ["SQLite", "TextIO", "Checksum", "Models", "Host"], swiftSettings: swiftSettings),
         // Vector database bulk formats (JSON Lines, Qdrant, Milvus, Vespa, NumPy) for `export` and `embed`.
         .target(name: "Export", dependencies: ["Store", "TextIO", "Checksum"], swiftSettings: swiftSettings),
         .target(
@@ -87,6 +87,7 @@ let package = Package(
         // Tests.
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
         .testTarget(name: "ChecksumTests", dependencies: ["Checksum"], swiftSettings: swiftSettings),
+        .testTarget(name: "HostTests", dependencies: ["Host"], swiftSettings: swiftSettings),
         .testTarget(
             name: "OpenVINOTests", dependencies: ["OpenVINO", "TestSupport", "TextIO", "Host"],
             swiftSettings: swiftSettings),

@@ -1,4 +1,5 @@
 import Foundation
+import Host
 
 #if canImport(Glibc)
     import Glibc
@@ -47,6 +48,13 @@ public final class Store {
             guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
                 throw StoreError(.notAStore, path: path, message: "is not a regular file, so not a store; nothing was changed")
             }
+        }
+        if mode != .readOnly, let network = FileSystem.network(at: path) {
+            throw StoreError(
+                .networkFilesystem, path: path,
+                message: "is on a \(network) file system, where SQLite's locks and write-ahead log are not safe "
+                    + "(a writer and a reader on two machines can corrupt it): write the store on a local disk and "
+                    + "copy it there when finished ('ovindex run --publish PATH'); nothing was written")
         }
         if exists {
             try Self.inspect(path, supported: migrations.count, mode: mode)
@@ -316,6 +324,15 @@ public final class Store {
             try connection.execute("INSERT INTO chunks_fts(chunks_fts) VALUES ('optimize')")
             try connection.execute("VACUUM")
             try connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        }
+    }
+
+    /// Writes a consistent copy of the store to `path` (`VACUUM INTO`): one self-contained file without a
+    /// write-ahead log (rollback journal mode), compacted, as of the last commit. `path` must not exist.
+    /// A reader of the copy needs no `-shm` file, so it can be read where shared memory cannot be.
+    public func snapshot(to path: String) throws(StoreError) {
+        try perform("copying the store to \(path)") {
+            try connection.execute("VACUUM INTO ?", [path])
         }
     }
 

@@ -19,6 +19,9 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case corrupt
         /// SQLite failed (I/O, lock, read-only location); `cause` has the details.
         case database
+        /// The store would be written on a network file system (NFS, SMB, CephFS, ...), where SQLite's locks
+        /// and write-ahead log are not safe: write it on a local disk and publish it there (`run --publish`).
+        case networkFilesystem
     }
 
     public var kind: Kind

@@ -56,6 +56,19 @@ import Testing
         #expect(table.stdout.contains("choice     all-MiniLM-L6-v2"), "\(table.stdout)")
     }
 
+    @Test func shardsOfANewStoreUseTheDefaultModelWhateverThisMachineChose() throws {
+        let cache = try Cache()
+        try cache.directory.write("corpus/a.txt", "A document about rivers and bread.")
+        try cache.faster("all-MiniLM-L6-v2-int8")
+        let store = cache.directory.file("index.sqlite")
+        let result = try runOvindex(
+            ["run", "--source", cache.directory.file("corpus"), "--store", store, "--shard", "0/2"],
+            environment: cache.environment)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("every worker"), "the run says why: \(result.stderr)")
+        #expect(try modelName(cache.directory.file("index.shard-0-of-2.sqlite")) == "all-MiniLM-L6-v2")
+    }
+
     @Test func aNewStoreIsBuiltWithTheChoiceAndAnExistingStoreKeepsItsModel() throws {
         let cache = try Cache()
         let corpus = try cache.directory.write("corpus/a.txt", "A document about rivers and bread.")

@@ -4,10 +4,15 @@
 #   sbatch pipelines/slurm/array.sh            # submits both: the array, and the merge with afterok
 #
 # Slurm sets SLURM_ARRAY_TASK_ID, SLURM_ARRAY_TASK_MIN and SLURM_ARRAY_TASK_COUNT; ovindex turns them into
-# shard I of N (task ids counted from the array's first id), so no --shard flag is needed. Each task writes
-# $SHARED/shards/index.shard-I-of-N.sqlite; a requeued task resumes its shard. Paths assume a shared
-# filesystem with the corpus at $SHARED/corpus and a checkout of this repository after `make setup` at
-# $OVINDEX_HOME.
+# shard I of N (task ids counted from the array's first id), so no --shard flag is needed. Each task writes its
+# store on the node's local disk ($SCRATCH, default /tmp/$USER-ovindex: SQLite must not be written on a
+# network file system, and ovindex refuses to) and, when its run completed, publishes it to
+# $SHARED/shards/index.shard-I-of-N.sqlite (copied beside it, then renamed into place). A requeued task resumes
+# from its local store if it lands on the same node, else from its published shard, else from the start.
+#
+# The tool: a checkout of this repository after `make release` at $OVINDEX_HOME, or the image from
+# `make image` (set OVINDEX="apptainer exec docker-daemon://localhost/ovindex:latest /opt/ovindex/bin/ovindex",
+# or podman run with the same volumes). Corpus at $SHARED/corpus.
 #SBATCH --job-name=ovindex-index
 #SBATCH --array=1-4
 #SBATCH --cpus-per-task=2
@@ -18,16 +23,20 @@ set -euo pipefail
 
 OVINDEX_HOME=${OVINDEX_HOME:-$HOME/ovindex}
 SHARED=${SHARED:-/shared}
-ovindex="$OVINDEX_HOME/.build/release/ovindex"
+SCRATCH=${SCRATCH:-/tmp/$USER-ovindex}
+MODEL=${MODEL:-all-MiniLM-L6-v2-int8}   # one model for every task: shards of two models cannot be merged
+ovindex=${OVINDEX:-$OVINDEX_HOME/.build/release/ovindex}
 
 if [[ -z "${SLURM_ARRAY_TASK_ID:-}" ]]; then
     # Submitted by hand: submit this script as the array, and the merge to run once every task succeeded.
     array=$(sbatch --parsable "$0")
+    shards=$(for i in 0 1 2 3; do printf '%q ' "$SHARED/shards/index.shard-$i-of-4.sqlite"; done)
     sbatch --dependency=afterok:"$array" --job-name=ovindex-merge --cpus-per-task=1 --mem=1G \
-        --wrap="\"$ovindex\" merge \"$SHARED/index.sqlite\" \"$SHARED\"/shards/index.shard-*-of-4.sqlite"
+        --wrap="mkdir -p '$SCRATCH' && $ovindex merge '$SCRATCH/index.sqlite' $shards --wait 600 --publish '$SHARED/index.sqlite'"
     echo "submitted array $array and its merge"
     exit 0
 fi
 
-mkdir -p "$SHARED/shards"
-exec "$ovindex" run --source "$SHARED/corpus" --store "$SHARED/shards/index.sqlite" --json
+mkdir -p "$SHARED/shards" "$SCRATCH"
+exec $ovindex run --source "$SHARED/corpus" --store "$SCRATCH/index.sqlite" --model "$MODEL" \
+    --publish "$SHARED/shards/" --json

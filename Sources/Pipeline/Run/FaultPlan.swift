@@ -18,6 +18,9 @@ import Foundation
 ///     commit=N      the Nth commit fails with an I/O error; commit=final fails the run's last commit
 ///     prune         deleting the pruned documents fails with an I/O error
 ///     finish        recording the end of the run fails with an I/O error
+///     publish       copying the finished store to its published place fails halfway (`--publish`)
+///     pause=publish publishing waits for the resume file before its copy
+///     network-fs    every store is taken to be on NFS (read by `FileSystem.network(at:)`)
 public struct FaultPlan: Sendable, Equatable {
     public enum Commit: Sendable, Equatable {
         case number(Int)
@@ -36,6 +39,9 @@ public struct FaultPlan: Sendable, Equatable {
     public var commit: Commit?
     public var prune = false
     public var finish = false
+    public var publish = false
+    /// Stores are taken to be on a network file system (`FileSystem` reads this entry itself).
+    public var networkFilesystem = false
 
     public init() {}
 
@@ -79,6 +85,8 @@ public struct FaultPlan: Sendable, Equatable {
                 commit = .number(value)
             case ("prune", nil): prune = true
             case ("finish", nil): finish = true
+            case ("publish", nil): publish = true
+            case ("network-fs", nil): networkFilesystem = true
             default: throw FaultPlanError(entry: entry)
             }
         }

@@ -53,6 +53,7 @@ public struct RunPreparation: Sendable {
     /// one the store was built with; else, for a new store, the variant measured fastest on this CPU that is
     /// accurate enough (`ModelChoice`; measured now when this machine has no choice recorded, unless
     /// `OVINDEX_PROBE=off`), at the precision it was measured at when the definition leaves precision `auto`.
+    /// A shard of a new store takes the default model: every worker must use the same one.
     static func chooseModel(
         _ definition: inout PipelineDefinition, environment: [String: String] = ProcessInfo.processInfo.environment,
         measure: Bool = true, note: (String) -> Void
@@ -66,6 +67,14 @@ public struct RunPreparation: Sendable {
             return try ModelDirectory.resolve(nil, storeModelName: name)
         }
         guard environment["OVINDEX_PROBE"] != "off" else { return try ModelDirectory.resolve(nil) }
+        if let shard = definition.shard, shard.count > 1 {
+            // Workers on other machines could measure other winners, and shards of two models cannot be merged.
+            let directory = try ModelDirectory.resolve(nil)
+            note(
+                "shard \(shard) of a new store: using the default model \(directory.name), as every worker will "
+                    + "(a choice measured per machine could differ between workers); name one with --model")
+            return directory
+        }
         let choice: ModelChoice
         if let recorded = ModelChoice.recorded() {
             choice = recorded

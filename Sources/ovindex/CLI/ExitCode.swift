@@ -13,6 +13,8 @@ enum ExitCode: Int32 {
     case unavailable = 69
     /// An unexpected internal error (EX_SOFTWARE).
     case software = 70
+    /// A store cannot be written where it was asked for: a network file system (EX_CANTCREAT).
+    case cantCreate = 73
     /// Reading or writing failed: output, store (EX_IOERR).
     case ioError = 74
     /// Interrupted by SIGINT (128 + 2).

@@ -106,6 +106,7 @@ enum Tool {
         case is InferenceStopped, is PruneRefused, is RunInvariantError: .failure
         case is RunStopped: .interrupted
         case is InjectedFault, is ExportError: .ioError
+        case let error as PublishError: error.unusableTarget ? .cantCreate : .ioError
         case let error as EvaluationSetError: error.missing ? .noInput : .dataError
         case is FaultPlanError: .usage
         case let error as TextInputError: error.line == nil ? .noInput : .dataError
@@ -118,6 +119,7 @@ enum Tool {
             case .invalidWrite: .software
             case .empty, .corrupt: .dataError
             case .database: .ioError
+            case .networkFilesystem: .cantCreate
             }
         case is CancellationError: .interrupted
         default: .failure

@@ -3,6 +3,7 @@ import Foundation
 #if canImport(Glibc)
     import Glibc
 #endif
+import Host
 import Pipeline
 import Store
 
@@ -11,7 +12,7 @@ struct MergeCommand: Command {
     static let name = "merge"
     static let summary = "Combine shard stores (from 'run --shard') into one store"
     static let help = """
-        Usage: ovindex merge OUT SHARD.sqlite... [--json]
+        Usage: ovindex merge OUT SHARD.sqlite... [--wait SECONDS] [--publish PATH] [--json]
 
         Copies every document of each shard, with its chunks, vectors and full-text entries, and its rejects,
         into OUT (created when missing), one transaction per shard, recorded as a run in OUT. A document OUT
@@ -19,7 +20,17 @@ struct MergeCommand: Command {
         one is replaced. Every shard must hold vectors of the same model, made with the same chunk settings:
         a shard that does not is refused with what differs, and nothing of it is copied.
 
+        A shard whose last run did not complete (still running, interrupted, failed) is refused: merging it
+        would copy part of a shard.
+
         Options:
+          --wait SECONDS         wait up to SECONDS for every shard file to appear (workers that publish with
+                                 'run --publish' put whole, finished shards in place in one rename); without
+                                 it a missing shard is an error (exit 66)
+          --publish PATH         when the merge succeeded, copy OUT to PATH (beside it under a hidden name,
+                                 then renamed into place); when OUT is missing and PATH exists, merge into
+                                 PATH's copy. Write OUT on a local disk: stores are refused on network file
+                                 systems (exit 73)
           --json                 one JSON line per shard: {"shard", "added", "replaced", "unchanged", "chunks",
                                  "rejects", "seconds"}
           --quiet                no summary on stderr
@@ -29,9 +40,13 @@ struct MergeCommand: Command {
     var shards: [String]
     var json: Bool
     var quiet: Bool
+    var wait: Duration?
+    var publish: String?
 
     init(parsing arguments: inout Arguments) throws(UsageError) {
         json = arguments.flag("--json")
+        wait = try arguments.seconds("--wait", in: 0...31_536_000)
+        publish = try arguments.option("--publish")
         quiet = arguments.flag("--quiet", "-q")
         let positionals = try arguments.positionals(max: 100_000)
         guard positionals.count >= 2 else {
@@ -42,6 +57,13 @@ struct MergeCommand: Command {
     }
 
     func run() async throws -> ExitCode {
+        let publisher = try publish.map { target throws(PublishError) in
+            try Publisher(local: output, target: target, shard: nil)
+        }
+        if let wait { try await waitForShards(wait) }
+        if let publisher, try publisher.adoptPublished(), !quiet {
+            Terminal.errors.write(line: "ovindex merge: no store at \(output): merging into the published \(publisher.target)")
+        }
         let outputIdentity = Self.identity(output)
         for shard in shards {
             guard let identity = Self.identity(shard) else {
@@ -49,6 +71,14 @@ struct MergeCommand: Command {
             }
             if identity == outputIdentity {
                 throw CommandError(.usage, "\(shard) is the output store itself (the same file)")
+            }
+            // A store no run has written (made by the API) holds nothing partial.
+            if let status = try Store(path: shard, mode: .readOnly).lastRun()?.status, status != .completed {
+                throw CommandError(
+                    .failure,
+                    "\(shard): its last run is \(status), not completed: merging it "
+                        + "would copy part of a shard; finish its run first (or publish shards with 'run --publish' "
+                        + "and merge with --wait); nothing was written")
             }
         }
         // The output is written like a run writes a store: under its lock, and never when it is damaged.
@@ -89,7 +119,39 @@ struct MergeCommand: Command {
                 line: "ovindex merge: \(shards.count) shards into \(output) in \(String(format: "%.2f", seconds)) s "
                     + "(\(String(format: "%.0f", Double(totalChunks) / max(seconds, 1e-9))) chunks/s)")
         }
+        if let publisher {
+            let outcome = try publisher.publish(faults: try FaultPlan.fromEnvironment(ProcessInfo.processInfo.environment))
+            if !quiet {
+                Terminal.errors.write(
+                    line: "ovindex merge: published \(publisher.target) (\(Format.bytes(outcome.bytes)) in "
+                        + String(format: "%.1f", outcome.seconds) + " s)")
+            }
+        }
         return .success
+    }
+
+    /// Waits until every shard file exists: published shards appear whole, in one rename.
+    private func waitForShards(_ limit: Duration) async throws {
+        let clock = ContinuousClock()
+        let deadline = clock.now + limit
+        var lastNote: ContinuousClock.Instant?
+        while true {
+            let missing = shards.filter { Self.identity($0) == nil }
+            if missing.isEmpty { return }
+            if clock.now >= deadline {
+                throw CommandError(
+                    .noInput,
+                    "\(missing.count) of \(shards.count) shards still missing after \(Int(limit.seconds)) s: "
+                        + missing.joined(separator: ", ") + "; nothing was written")
+            }
+            if !quiet, lastNote.map({ clock.now - $0 >= .seconds(60) }) ?? true {
+                Terminal.errors.write(
+                    line: "ovindex merge: waiting for \(missing.count) of \(shards.count) shards: "
+                        + missing.prefix(3).joined(separator: ", ") + (missing.count > 3 ? ", ..." : ""))
+                lastNote = clock.now
+            }
+            try await Task.sleep(for: .milliseconds(min(2000, max(50, Int64(limit.seconds * 1000) / 20))))
+        }
     }
 
     /// A file's device and inode (links followed), or nil when it does not exist.

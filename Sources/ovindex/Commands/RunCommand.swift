@@ -67,6 +67,13 @@ struct RunCommand: Command {
           --shards N             the shard count, when the index comes from the scheduler: Kubernetes
                                  Indexed Jobs set JOB_COMPLETION_INDEX; Slurm arrays set SLURM_ARRAY_TASK_ID
                                  and SLURM_ARRAY_TASK_COUNT (then --shards is not needed)
+          --publish PATH         when the run completed, copy the finished store to PATH (a file, or a
+                                 folder to keep the store's name; with a shard, a file name gets the
+                                 shard's name): beside it under a hidden name, then renamed into place, so
+                                 readers of PATH (a shared volume) see whole, finished stores only. When the
+                                 store itself is missing but PATH exists, the run resumes from PATH's copy.
+                                 Write --store on a local disk: stores are refused on network file systems
+                                 (exit 73)
         Output:
           --quiet                no progress on stderr
           --json                 print the final report as JSON on stdout
@@ -94,6 +101,7 @@ struct RunCommand: Command {
     var shards: Int?
     var forcePrune: Bool
     var dryRun: Bool
+    var publish: String?
 
     init(parsing arguments: inout Arguments) throws(UsageError) {
         if let text = try arguments.option("--shard") {
@@ -111,6 +119,7 @@ struct RunCommand: Command {
         prune = arguments.flag("--prune")
         forcePrune = arguments.flag("--force-prune")
         dryRun = arguments.flag("--dry-run")
+        publish = try arguments.option("--publish")
         model = try arguments.option("--model")
         precision = try arguments.choice("--precision", InferencePrecision.self)
         chunkTokens = try arguments.integer("--chunk-tokens", in: 8...8192)
@@ -172,7 +181,13 @@ struct RunCommand: Command {
     func run() async throws -> ExitCode {
         let definition = try makeDefinition()
         let faults = try FaultPlan.fromEnvironment(ProcessInfo.processInfo.environment)
+        let publisher = try publish.map { target throws(PublishError) in
+            try Publisher(local: definition.store, target: target, shard: definition.shard)
+        }
         if dryRun { return try await runDry(definition, faults: faults) }
+        if let publisher, try publisher.adoptPublished(), !quiet {
+            Terminal.errors.write(line: "ovindex run: no store at \(definition.store): resuming from the published \(publisher.target)")
+        }
         // Before anything is written: the sources are there, the model is sound, and it is the model it says.
         let prepared = try await RunPreparation.prepare(definition) { note in
             if !quiet { Terminal.errors.write(line: "ovindex run: \(note)") }
@@ -219,9 +234,29 @@ struct RunCommand: Command {
             progress.stop()
             throw error
         }
-        printReport(report, store: definition.store)
+        var published: Publisher.Outcome?
+        var publishError: PublishError?
+        if report.outcome == .completed, let publisher {
+            do {
+                published = try publisher.publish(faults: faults)
+            } catch {
+                publishError = error
+            }
+        }
+        printReport(report, store: definition.store, published: publisher.map { ($0.target, published) })
+        if let publishError {
+            Terminal.errors.write(
+                line: "ovindex run: the run completed in \(definition.store), but it was not published; "
+                    + "run the same command again to publish it")
+            throw publishError
+        }
         switch report.outcome {
         case .completed:
+            if let published, let publisher, !quiet {
+                Terminal.errors.write(
+                    line: "ovindex run: published \(publisher.target) (\(Format.bytes(published.bytes)) in "
+                        + String(format: "%.1f", published.seconds) + " s)")
+            }
             return .success
         case .interrupted, .failed:
             let counters = report.counters
@@ -288,9 +323,14 @@ struct RunCommand: Command {
         return escaped
     }
 
-    private func printReport(_ report: RunReport, store: String) {
+    /// - Parameter published: the publish target, and what publishing did (nil when it did not happen).
+    private func printReport(
+        _ report: RunReport, store: String, published: (target: String, outcome: Publisher.Outcome?)? = nil
+    ) {
         let counters = report.counters
         if json {
+            var publishedTarget = JSONValue.null
+            if let published, published.outcome != nil { publishedTarget = .string(published.target) }
             var writer = JSONWriter()
             writer.value(
                 .object([
@@ -310,6 +350,7 @@ struct RunCommand: Command {
                     "seconds": .number(String(format: "%.3f", report.seconds)),
                     "peak_rss_bytes": .number(String(report.peakRSSBytes)),
                     "error": report.error.map(JSONValue.string) ?? .null,
+                    "published": publishedTarget,
                 ]))
             Terminal.output.write(line: String(decoding: writer.bytes, as: UTF8.self))
         }

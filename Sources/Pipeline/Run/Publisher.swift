@@ -1,0 +1,201 @@
+import Foundation
+import Host
+import Store
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Puts a finished store where others read it (a shared volume), so that they only ever see whole, finished
+/// copies: a worker writes its store on local disk, and when its run completed, the store is copied beside the
+/// target under a hidden name, flushed to disk, and renamed over the target in one step.
+///
+/// A store is never written on the shared volume itself: network file systems do not keep SQLite's locks and
+/// write-ahead log safe. The published copy is one file in rollback-journal mode, readable without a `-shm`.
+public struct Publisher: Sendable {
+    /// The store the run writes (local disk).
+    public let local: String
+    /// Where readers find the finished copy.
+    public let target: String
+
+    /// - Parameters:
+    ///   - target: a file path, or an existing folder (or a path ending in "/"): then the copy takes the local
+    ///     store's file name there. With a shard, a file path gets the shard's name as `--store` does.
+    /// - Throws: `PublishError` when the target is the local store itself, or its folder does not exist or
+    ///   cannot be written (checked before the run does any work).
+    public init(local: String, target: String, shard: Shard?) throws(PublishError) {
+        self.local = local
+        var isDirectory: ObjCBool = false
+        let name = URL(fileURLWithPath: local).lastPathComponent
+        if target.hasSuffix("/") || (FileManager.default.fileExists(atPath: target, isDirectory: &isDirectory) && isDirectory.boolValue) {
+            self.target = URL(fileURLWithPath: target).appendingPathComponent(name).path
+        } else {
+            self.target = shard.map { $0.storePath(target) } ?? target
+        }
+        let folder = URL(fileURLWithPath: self.target).deletingLastPathComponent().path
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw PublishError(path: self.target, message: "folder \(folder) does not exist", unusableTarget: true)
+        }
+        guard access(folder, W_OK) == 0 else {
+            throw PublishError(
+                path: self.target, message: "folder \(folder) cannot be written: \(Self.lastError())", unusableTarget: true)
+        }
+        if Self.sameFile(self.target, local) || URL(fileURLWithPath: self.target).standardizedFileURL
+            == URL(fileURLWithPath: local).standardizedFileURL
+        {
+            throw PublishError(path: self.target, message: "is the store itself: publish to another place", unusableTarget: true)
+        }
+    }
+
+    /// When the local store is gone (a new pod, a cleaned scratch disk) but a finished copy was published, copies
+    /// it back so that the run resumes from it rather than from nothing. Returns whether it did.
+    public func adoptPublished() throws(PublishError) -> Bool {
+        guard !FileManager.default.fileExists(atPath: local), FileManager.default.fileExists(atPath: target) else {
+            return false
+        }
+        // A write-ahead log left without its database belongs to no store that exists any more.
+        for suffix in ["-wal", "-shm"] where FileManager.default.fileExists(atPath: local + suffix) {
+            throw PublishError(
+                path: local + suffix,
+                message: "is left from a store that no longer exists: remove it before resuming from \(target)")
+        }
+        let incoming = local + ".adopting"
+        unlink(incoming)
+        do throws(PublishError) {
+            try Self.copy(target, to: incoming, failHalfway: false)
+            try Self.rename(incoming, to: local)
+        } catch {
+            unlink(incoming)
+            throw error
+        }
+        return true
+    }
+
+    /// What publishing did.
+    public struct Outcome: Sendable {
+        public var bytes: Int
+        public var seconds: Double
+    }
+
+    /// Copies the local store (as of its last commit) to the target: a compact snapshot made on local disk,
+    /// copied beside the target under a hidden name, flushed, and renamed over it. Readers of the target see the
+    /// previous copy, or none, until the rename, and the whole new one after it.
+    ///
+    /// - Throws: `PublishError` (I/O); the target is then unchanged and nothing is left beside it.
+    public func publish(faults: FaultPlan = .none) throws(PublishError) -> Outcome {
+        let clock = ContinuousClock()
+        let started = clock.now
+        let snapshot = local + ".publishing"
+        unlink(snapshot)
+        defer { unlink(snapshot) }
+        do {
+            let store = try Store(path: local, mode: .readOnly)
+            try store.snapshot(to: snapshot)
+        } catch {
+            throw PublishError(path: target, message: "could not snapshot \(local): \(error)")
+        }
+        let folder = URL(fileURLWithPath: target).deletingLastPathComponent().path
+        let name = URL(fileURLWithPath: target).lastPathComponent
+        let partial = folder + "/." + name + ".partial-\(Self.hostName())-\(getpid())"
+        let bytes: Int
+        do throws(PublishError) {
+            faults.pause(at: "publish")
+            bytes = try Self.copy(snapshot, to: partial, failHalfway: faults.publish)
+            try Self.rename(partial, to: target)
+        } catch {
+            unlink(partial)
+            throw error
+        }
+        return Outcome(bytes: bytes, seconds: (clock.now - started).seconds)
+    }
+
+    // MARK: - Files
+
+    /// Copies `source` to `destination` (created, must not exist) and flushes it to disk.
+    @discardableResult
+    static func copy(_ source: String, to destination: String, failHalfway: Bool) throws(PublishError) -> Int {
+        let input = open(source, O_RDONLY | O_CLOEXEC)
+        guard input >= 0 else { throw PublishError(path: source, message: "cannot be read: \(lastError())") }
+        defer { close(input) }
+        let output = open(destination, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard output >= 0 else { throw PublishError(path: destination, message: "cannot be created: \(lastError())") }
+        defer { close(output) }
+        var info = stat()
+        fstat(input, &info)
+        let size = Int(info.st_size)
+        var block = [UInt8](repeating: 0, count: 1 << 20)
+        var copied = 0
+        while true {
+            if failHalfway && copied >= size / 2 {
+                throw PublishError(path: destination, message: "writing failed: Input/output error (injected)")
+            }
+            let count = block.withUnsafeMutableBytes { Glibc.read(input, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw PublishError(path: source, message: "cannot be read: \(lastError())")
+            }
+            if count == 0 { break }
+            var offset = 0
+            while offset < count {
+                let written = block.withUnsafeBytes { bytes in
+                    bytes.baseAddress.map { Glibc.write(output, $0 + offset, count - offset) } ?? -1
+                }
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    throw PublishError(path: destination, message: "writing failed: \(lastError())")
+                }
+                offset += written
+            }
+            copied += count
+        }
+        // On NFS, close() reports write errors fsync() did not; both must pass before the rename.
+        guard fsync(output) == 0 else {
+            throw PublishError(path: destination, message: "flushing to disk failed: \(lastError())")
+        }
+        return copied
+    }
+
+    /// Renames `source` over `destination` and flushes their folder, so that the new name survives a crash.
+    static func rename(_ source: String, to destination: String) throws(PublishError) {
+        guard Glibc.rename(source, destination) == 0 else {
+            throw PublishError(path: destination, message: "renaming \(source) into place failed: \(lastError())")
+        }
+        let folder = open(URL(fileURLWithPath: destination).deletingLastPathComponent().path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if folder >= 0 {
+            fsync(folder)
+            close(folder)
+        }
+    }
+
+    static func sameFile(_ a: String, _ b: String) -> Bool {
+        var first = stat()
+        var second = stat()
+        guard stat(a, &first) == 0, stat(b, &second) == 0 else { return false }
+        return first.st_dev == second.st_dev && first.st_ino == second.st_ino
+    }
+
+    static func hostName() -> String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        gethostname(&buffer, buffer.count - 1)
+        let name = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return name.isEmpty ? "host" : name.replacingOccurrences(of: "/", with: "_")
+    }
+
+    static func lastError() -> String { String(cString: strerror(errno)) }
+}
+
+/// Publishing a finished store failed; the published copy, if any, is unchanged.
+public struct PublishError: Error, Sendable, CustomStringConvertible {
+    public var path: String
+    public var message: String
+    /// The target cannot be used at all (checked before the run); otherwise reading or writing failed.
+    public var unusableTarget: Bool
+
+    public init(path: String, message: String, unusableTarget: Bool = false) {
+        self.path = path
+        self.message = message
+        self.unusableTarget = unusableTarget
+    }
+
+    public var description: String { "publish \(path): \(message)" }
+}
