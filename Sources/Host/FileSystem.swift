@@ -29,19 +29,47 @@ public enum FileSystem {
                 return Network(name: "nfs (simulated)")
             }
         #endif
+        // The folder the store's file really lives in: a store path that is a symbolic link is followed, as
+        // SQLite follows it. The folder is opened, not only looked at, so that an automount is mounted first.
+        var target = path
+        var link = stat()
+        if lstat(path, &link) == 0, link.st_mode & S_IFMT == S_IFLNK, let resolved = realpath(path, nil) {
+            target = String(cString: resolved)
+            free(resolved)
+        }
+        let folder = URL(fileURLWithPath: target).deletingLastPathComponent().path
+        let descriptor = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
         var info = stat()
-        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        guard stat(folder, &info) == 0,
+        guard fstat(descriptor, &info) == 0,
             let mounts = try? String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8)
         else { return nil }
         return network(device: UInt64(info.st_dev), mountInfo: mounts)
+    }
+
+    /// The network file system that forbids writing a store at `path`, nil when it may be written:
+    /// `network(at:)`, unless `OVINDEX_NETWORK_STORE=allow` (for one writer and no other reader at a time, on a
+    /// mount whose locks are known to work, at the user's risk).
+    public static func storeRefusal(
+        at path: String, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) -> Network? {
+        environment["OVINDEX_NETWORK_STORE"] == "allow" ? nil : network(at: path, environment: environment)
+    }
+
+    /// Why a store is not written on `network`, and the way out, for error messages.
+    public static func refusalMessage(_ network: Network) -> String {
+        "is on a \(network) file system, where SQLite's locks and write-ahead log are not safe (a writer and a "
+            + "reader on two machines can corrupt it): write the store on a local disk and copy it there when "
+            + "finished ('ovindex run --publish PATH'), or set OVINDEX_NETWORK_STORE=allow to take the risk; "
+            + "nothing was written"
     }
 
     /// The network file system of the device `device` (`st_dev`) in a `/proc/self/mountinfo` text, nil for a
     /// local one or a device it does not list.
     public static func network(device: UInt64, mountInfo: String) -> Network? {
         let major = (device >> 8) & 0xFFF | (device >> 32) & ~0xFFF
-        let minor = device & 0xFF | (device >> 12) & ~0xFF
+        let minor = device & 0xFF | (device >> 12) & 0xFFFF_FF00
         let number = "\(major):\(minor)"
         for line in mountInfo.split(separator: "\n") {
             // ID PARENT MAJOR:MINOR ROOT MOUNTPOINT OPTIONS [OPTIONAL...] - TYPE SOURCE SUPEROPTIONS
@@ -65,6 +93,7 @@ public enum FileSystem {
     static let networkTypes: Set<String> = [
         "nfs", "nfs4", "cifs", "smb3", "smbfs", "ceph", "ceph-fuse", "glusterfs", "gfs2", "ocfs2", "lustre", "afs",
         "9p", "gpfs", "beegfs", "sshfs", "s3fs", "gcsfuse", "rclone", "juicefs", "moosefs", "mfs", "orangefs",
-        "pvfs2", "panfs", "quobyte", "weka", "wekafs", "davfs", "curlftpfs", "objectivefs",
+        "pvfs2", "panfs", "quobyte", "weka", "wekafs", "davfs", "curlftpfs", "objectivefs", "blobfuse",
+        "blobfuse2", "mountpoint-s3", "vboxsf", "vmhgfs", "vmhgfs-fuse", "gvfsd-fuse",
     ]
 }

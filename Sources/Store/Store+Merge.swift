@@ -51,7 +51,9 @@ extension Store {
         return try perform("merging \(path)") {
             try connection.execute("ATTACH DATABASE ? AS shard", [path])
             defer { try? connection.execute("DETACH DATABASE shard") }
-            let runID = try beginRunInline(settings: "{\"merge\": \(Self.jsonString(path))}")
+            let stamp = try shard.lastRun().map(Self.runStamp) ?? ""
+            let runID = try beginRunInline(
+                settings: "{\"merge\": \(Self.jsonString(path)), \"shard_run\": \(Self.jsonString(stamp))}")
             let outcome: MergeOutcome
             do {
                 outcome = try connection.inTransaction { () throws -> MergeOutcome in
@@ -73,6 +75,22 @@ extension Store {
                 [outcome.added + outcome.replaced + outcome.unchanged, outcome.added + outcome.replaced,
                  outcome.unchanged, outcome.chunks, runID])
             return outcome
+        }
+    }
+
+    /// What identifies a run across copies of its store: its id and when it started.
+    public static func runStamp(_ run: RunRecord) -> String { "\(run.id)@\(run.startedAt)" }
+
+    /// The stamp (`runStamp`) of the shard run that the last completed merge of `path` into this store copied,
+    /// nil when this store never merged that path.
+    public func lastMergedRun(of path: String) throws(StoreError) -> String? {
+        try perform("reading merges") {
+            try connection.scalarText(
+                """
+                SELECT json_extract(settings, '$.shard_run') FROM runs
+                WHERE status = 'completed' AND json_valid(settings) AND json_extract(settings, '$.merge') = ?
+                ORDER BY id DESC LIMIT 1
+                """, [path])
         }
     }
 

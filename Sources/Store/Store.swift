@@ -49,12 +49,8 @@ public final class Store {
                 throw StoreError(.notAStore, path: path, message: "is not a regular file, so not a store; nothing was changed")
             }
         }
-        if mode != .readOnly, let network = FileSystem.network(at: path) {
-            throw StoreError(
-                .networkFilesystem, path: path,
-                message: "is on a \(network) file system, where SQLite's locks and write-ahead log are not safe "
-                    + "(a writer and a reader on two machines can corrupt it): write the store on a local disk and "
-                    + "copy it there when finished ('ovindex run --publish PATH'); nothing was written")
+        if mode != .readOnly, let network = FileSystem.storeRefusal(at: path) {
+            throw StoreError(.networkFilesystem, path: path, message: FileSystem.refusalMessage(network))
         }
         if exists {
             try Self.inspect(path, supported: migrations.count, mode: mode)

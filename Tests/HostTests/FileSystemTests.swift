@@ -12,6 +12,9 @@ struct FileSystemTests {
         42 27 0:54 / /home/me/remote rw,nosuid,nodev - fuse.sshfs me@host:/ rw,user_id=0
         43 27 0:55 / /var/lib/containers rw - fuse.fuse-overlayfs fuse-overlayfs rw
         44 27 0:56 / /scratch rw,relatime - tmpfs tmpfs rw
+        45 27 0:300 / /mnt/with\\040space rw,relatime shared:30 master:2 - nfs srv:/a\\040b rw
+        46 27 0:301 / /var/lib/kubelet/pods/x/volumes rw,relatime shared:31 - ceph 10.0.0.1:/ rw
+        47 27 0:302 / /merged rw - overlay overlay rw,lowerdir=/a,upperdir=/b
         """
 
     /// `st_dev` of MAJOR:MINOR, as glibc's makedev encodes it.
@@ -21,7 +24,7 @@ struct FileSystemTests {
 
     @Test(arguments: [
         (UInt64(259), UInt64(2), nil), (0, 52, "nfs4"), (0, 53, "cifs"), (0, 54, "fuse.sshfs"),
-        (0, 55, nil), (0, 56, nil), (0, 99, nil),
+        (0, 55, nil), (0, 56, nil), (0, 99, nil), (0, 300, "nfs"), (0, 301, "ceph"), (0, 302, nil),
     ] as [(UInt64, UInt64, String?)])
     func theNetworkFileSystemsAreTold(major: UInt64, minor: UInt64, expected: String?) {
         #expect(FileSystem.network(device: Self.device(major, minor), mountInfo: Self.mountInfo)?.name == expected)

@@ -43,8 +43,10 @@ import Testing
                 Self.arguments(fixture.corpus, local, publish: shared + "/") + ["--shard", "0/1"],
                 environment: ["OVINDEX_FAULTS": "pause=\(point)", "OVINDEX_FAULTS_RESUME": resume], errors: errors)
             try waitForLine(containing: "pausing", in: errors, process: process)
+            // Paused before publishing (or with the copy written but not renamed): only hidden partial files.
             let seen = try Self.files(shared)
-            #expect(seen.isEmpty, "paused at \(point), the shared folder has \(seen)")
+            #expect(seen.allSatisfy { $0.hasPrefix(".local.shard-0-of-1.sqlite.partial-") }, "paused at \(point): \(seen)")
+            #expect(seen.isEmpty == (point == victim), "paused at \(point): \(seen)")
             if point == victim {
                 // Killed mid-run: nothing reaches the shared folder.
                 kill(process.processIdentifier, SIGKILL)
@@ -62,6 +64,26 @@ import Testing
         #expect(try Self.isRollbackJournal(published))
         try fixture.expectEqualsReference(published, "the published shard")
         #expect(try Store(path: published, mode: .readOnly).lastRun()?.status == .completed)
+    }
+
+    @Test func noOtherRunChangesTheStoreWhileItIsPublished() throws {
+        let fixture = try Fixture(documents: 4)
+        let shared = fixture.directory.file("shared.sqlite")
+        let local = fixture.store()
+        let resume = fixture.directory.file("resume")
+        let errors = Pipe()
+        let process = try startOvindex(
+            Self.arguments(fixture.corpus, local, publish: shared),
+            environment: ["OVINDEX_FAULTS": "pause=publish", "OVINDEX_FAULTS_RESUME": resume], errors: errors)
+        try waitForLine(containing: "pausing", in: errors, process: process)
+        try "A document added meanwhile.".write(toFile: fixture.corpus + "/added.txt", atomically: true, encoding: .utf8)
+        let second = try runOvindex(RunFaultTests.arguments(fixture.corpus, local))
+        #expect(second.status != 0, "a second run wrote the store while it was published: \(second.stderr)")
+        FileManager.default.createFile(atPath: resume, contents: nil)
+        #expect(waitForExit(process, seconds: 60))
+        #expect(process.terminationStatus == 0)
+        #expect(try count(shared, "SELECT count(*) FROM documents") == Int64(fixture.documents))
+        #expect(try count(shared, "SELECT count(*) FROM runs WHERE status != 'completed'") == 0)
     }
 
     @Test func aKilledWorkerResumesFromItsLocalStoreAndPublishesOnlyWhenComplete() throws {
@@ -104,6 +126,11 @@ import Testing
         #expect(try runOvindex(Self.arguments(fixture.corpus, local, publish: shared)).status == 0)
         let published = shared + "/s.sqlite"
         let before = try Data(contentsOf: URL(fileURLWithPath: published))
+        // A copy a killed publisher left two hours ago is swept; one being written now is not this run's business.
+        let abandoned = shared + "/.s.sqlite.partial-otherhost-7-1"
+        let live = shared + "/.s.sqlite.partial-otherhost-8-2"
+        for file in [abandoned, live] { FileManager.default.createFile(atPath: file, contents: Data("partial".utf8)) }
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -7200)], ofItemAtPath: abandoned)
         try "A document added since.".write(toFile: fixture.corpus + "/added.txt", atomically: true, encoding: .utf8)
         let failed = try runOvindex(
             Self.arguments(fixture.corpus, local, publish: shared), environment: ["OVINDEX_FAULTS": "publish"])
@@ -111,7 +138,7 @@ import Testing
         #expect(failed.stderr.contains("not published"), "\(failed.stderr)")
         #expect(try Data(contentsOf: URL(fileURLWithPath: published)) == before, "the published store changed")
         let left = try Self.files(shared)
-        #expect(left == ["s.sqlite"], "a partial copy was left: \(left)")
+        #expect(left == [".s.sqlite.partial-otherhost-8-2", "s.sqlite"], "a partial copy was left or swept wrongly: \(left)")
         #expect(try Self.files(fixture.directory.path).allSatisfy { !$0.contains(".publishing") })
         let next = try runOvindex(Self.arguments(fixture.corpus, local, publish: shared))
         #expect(next.status == 0, "\(next.stderr)")
@@ -127,6 +154,17 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: local), "the run went ahead")
         let itself = try runOvindex(Self.arguments(fixture.corpus, local, publish: local))
         #expect(itself.status == 73, "\(itself.stderr)")
+        // The store's own folder under another name: the copy would be renamed over the store.
+        let alias = fixture.directory.file("alias")
+        try FileManager.default.createSymbolicLink(atPath: alias, withDestinationPath: fixture.directory.path)
+        let aliased = try runOvindex(Self.arguments(fixture.corpus, local, publish: alias + "/"))
+        #expect(aliased.status == 73, "\(aliased.stderr)")
+        // A symbolic link as the target: renaming over it would replace the link.
+        let pointer = fixture.directory.file("current.sqlite")
+        try FileManager.default.createSymbolicLink(atPath: pointer, withDestinationPath: fixture.reference)
+        let linked = try runOvindex(Self.arguments(fixture.corpus, local, publish: pointer))
+        #expect(linked.status == 73 && linked.stderr.contains("symbolic link"), "\(linked.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: local), "a refused run went ahead")
     }
 
     @Test func aStoreOnANetworkFileSystemIsRefusedWithTheWayOut() throws {
@@ -139,6 +177,11 @@ import Testing
         #expect(try Self.files(fixture.directory.path).allSatisfy { !$0.hasPrefix("s.sqlite") }, "a store file was made")
         let merged = try runOvindex(["merge", fixture.store("out.sqlite"), fixture.reference], environment: network)
         #expect(merged.status == 73, "\(merged.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: fixture.store("out.sqlite")), "merge left an output file")
+        // The way out named in the message works: at the user's risk.
+        let allowed = try runOvindex(
+            RunFaultTests.arguments(fixture.corpus, store), environment: network.merging(["OVINDEX_NETWORK_STORE": "allow"]) { $1 })
+        #expect(allowed.status == 0, "\(allowed.stderr)")
         // Reading is safe: a published store is one file without a write-ahead log.
         let status = try runOvindex(["status", fixture.reference, "--no-load"], environment: network)
         #expect(status.status == 0, "\(status.stderr)")
@@ -163,6 +206,18 @@ import Testing
         #expect(merge.terminationStatus == 0)
         try fixture.expectEqualsReference(index, "the merged, published index")
         #expect(try Self.isRollbackJournal(index))
+        // The next night: last night's shards are still there, already merged; the merge waits for new runs.
+        let stale = try runOvindex(["merge", output] + shards + ["--wait", "1", "--publish", index, "--quiet"])
+        #expect(stale.status == 66 && stale.stderr.contains("already merged"), "\(stale.stderr)")
+        try "A document added since.".write(toFile: fixture.corpus + "/added.txt", atomically: true, encoding: .utf8)
+        for worker in 0..<2 {
+            let result = try runOvindex(
+                Self.arguments(fixture.corpus, fixture.store("w.sqlite"), publish: shared) + ["--shard", "\(worker)/2"])
+            #expect(result.status == 0, "\(result.stderr)")
+        }
+        let next = try runOvindex(["merge", output] + shards + ["--wait", "60", "--publish", index, "--quiet"])
+        #expect(next.status == 0, "\(next.stderr)")
+        #expect(try count(index, "SELECT count(*) FROM documents") == Int64(fixture.documents + 1))
         // Without the shards it gives up after the wait, naming them.
         let missing = try runOvindex(["merge", fixture.store("other.sqlite"), shared + "/nope.sqlite", "--wait", "0.2"])
         #expect(missing.status == 66 && missing.stderr.contains("nope.sqlite"), "\(missing.stderr)")

@@ -40,10 +40,19 @@ public struct Publisher: Sendable {
             throw PublishError(
                 path: self.target, message: "folder \(folder) cannot be written: \(Self.lastError())", unusableTarget: true)
         }
-        if Self.sameFile(self.target, local) || URL(fileURLWithPath: self.target).standardizedFileURL
-            == URL(fileURLWithPath: local).standardizedFileURL
-        {
+        var link = stat()
+        if lstat(self.target, &link) == 0, link.st_mode & S_IFMT == S_IFLNK {
+            throw PublishError(
+                path: self.target,
+                message: "is a symbolic link: renaming over it would replace the link, not what it points to; "
+                    + "publish to the file itself", unusableTarget: true)
+        }
+        if Self.isSamePlace(self.target, local) {
             throw PublishError(path: self.target, message: "is the store itself: publish to another place", unusableTarget: true)
+        }
+        // Adopting the published copy must not put a store where stores are refused.
+        if let network = FileSystem.storeRefusal(at: local) {
+            throw PublishError(path: local, message: FileSystem.refusalMessage(network), unusableTarget: true)
         }
     }
 
@@ -59,15 +68,16 @@ public struct Publisher: Sendable {
                 path: local + suffix,
                 message: "is left from a store that no longer exists: remove it before resuming from \(target)")
         }
-        let incoming = local + ".adopting"
+        let incoming = local + ".adopting-\(getpid())"
         unlink(incoming)
-        do throws(PublishError) {
-            try Self.copy(target, to: incoming, failHalfway: false)
-            try Self.rename(incoming, to: local)
-        } catch {
-            unlink(incoming)
-            throw error
+        defer { unlink(incoming) }
+        try Self.copy(target, to: incoming, failHalfway: false)
+        // Installed only where no store is yet: a run that created one meanwhile keeps it (link fails, EEXIST).
+        guard link(incoming, local) == 0 else {
+            if errno == EEXIST { return false }
+            throw PublishError(path: local, message: "cannot be created from \(target): \(Self.lastError())")
         }
+        Self.syncFolder(of: local)
         return true
     }
 
@@ -81,32 +91,88 @@ public struct Publisher: Sendable {
     /// copied beside the target under a hidden name, flushed, and renamed over it. Readers of the target see the
     /// previous copy, or none, until the rename, and the whole new one after it.
     ///
-    /// - Throws: `PublishError` (I/O); the target is then unchanged and nothing is left beside it.
-    public func publish(faults: FaultPlan = .none) throws(PublishError) -> Outcome {
+    /// - Parameter runID: the run that completed; the store is published only while it is still the store's last
+    ///   run (under the store's run lock, so that no other run can start while the snapshot is made).
+    /// - Parameter holdingLock: the caller holds the store's run lock already (a merge publishing its output).
+    /// - Throws: `PublishError` (I/O, or another run on the store); the target is then unchanged and nothing is
+    ///   left beside it.
+    public func publish(runID: Int64?, holdingLock: Bool = false, faults: FaultPlan = .none) throws(PublishError)
+        -> Outcome
+    {
         let clock = ContinuousClock()
         let started = clock.now
-        let snapshot = local + ".publishing"
+        var lock: RunLock?
+        if !holdingLock {
+            do {
+                lock = try RunLock(store: local)
+            } catch {
+                throw PublishError(path: target, message: "\(local) is being written by another run (\(error)); not published")
+            }
+        }
+        defer { withExtendedLifetime(lock) {} }
+        let snapshot = local + ".publishing-\(getpid())"
         unlink(snapshot)
         defer { unlink(snapshot) }
         do {
             let store = try Store(path: local, mode: .readOnly)
+            if let runID {
+                guard let last = try store.lastRun(), last.id == runID, last.status == .completed else {
+                    throw PublishError(
+                        path: target, message: "\(local) was changed by another run since run #\(runID) completed; not published")
+                }
+            }
             try store.snapshot(to: snapshot)
+        } catch let error as PublishError {
+            throw error
         } catch {
             throw PublishError(path: target, message: "could not snapshot \(local): \(error)")
         }
         let folder = URL(fileURLWithPath: target).deletingLastPathComponent().path
         let name = URL(fileURLWithPath: target).lastPathComponent
-        let partial = folder + "/." + name + ".partial-\(Self.hostName())-\(getpid())"
+        Self.removeAbandonedCopies(of: name, in: folder)
+        let partial = folder + "/." + name + ".partial-\(Self.hostName())-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let bytes: Int
         do throws(PublishError) {
-            faults.pause(at: "publish")
             bytes = try Self.copy(snapshot, to: partial, failHalfway: faults.publish)
+            faults.pause(at: "publish")
+            // Checked again just before the rename: a folder that turned out to be the store's own.
+            if Self.isSamePlace(target, local) {
+                throw PublishError(path: target, message: "is the store itself: publish to another place")
+            }
             try Self.rename(partial, to: target)
         } catch {
             unlink(partial)
             throw error
         }
         return Outcome(bytes: bytes, seconds: (clock.now - started).seconds)
+    }
+
+    /// Removes the copies a publisher left behind when it was killed mid-copy: hidden partial copies of `name` not written to
+    /// for an hour (a live copy writes every moment).
+    static func removeAbandonedCopies(of name: String, in folder: String) {
+        let prefix = "." + name + ".partial-"
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
+        let now = time(nil)
+        for entry in entries where entry.hasPrefix(prefix) {
+            var info = stat()
+            let path = folder + "/" + entry
+            if lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG, now - info.st_mtim.tv_sec > 3600 {
+                unlink(path)
+            }
+        }
+    }
+
+    /// Whether two paths name the same file, or would: the same inode, or the same real folder and name.
+    static func isSamePlace(_ a: String, _ b: String) -> Bool {
+        if sameFile(a, b) { return true }
+        func place(_ path: String) -> String? {
+            let url = URL(fileURLWithPath: path)
+            guard let folder = realpath(url.deletingLastPathComponent().path, nil) else { return nil }
+            defer { free(folder) }
+            return String(cString: folder) + "/" + url.lastPathComponent
+        }
+        guard let first = place(a), let second = place(b) else { return false }
+        return first == second
     }
 
     // MARK: - Files
@@ -119,17 +185,21 @@ public struct Publisher: Sendable {
         defer { close(input) }
         let output = open(destination, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard output >= 0 else { throw PublishError(path: destination, message: "cannot be created: \(lastError())") }
-        defer { close(output) }
+        var closed = false
+        defer { if !closed { close(output) } }
         var info = stat()
         fstat(input, &info)
         let size = Int(info.st_size)
         var block = [UInt8](repeating: 0, count: 1 << 20)
         var copied = 0
+        // The injected fault: the first half is written, then the device fails.
+        let limit = failHalfway ? size / 2 : Int.max
         while true {
-            if failHalfway && copied >= size / 2 {
+            if copied >= limit {
                 throw PublishError(path: destination, message: "writing failed: Input/output error (injected)")
             }
-            let count = block.withUnsafeMutableBytes { Glibc.read(input, $0.baseAddress, $0.count) }
+            let wanted = min(block.count, limit - copied)
+            let count = block.withUnsafeMutableBytes { Glibc.read(input, $0.baseAddress, wanted) }
             if count < 0 {
                 if errno == EINTR { continue }
                 throw PublishError(path: source, message: "cannot be read: \(lastError())")
@@ -152,6 +222,13 @@ public struct Publisher: Sendable {
         guard fsync(output) == 0 else {
             throw PublishError(path: destination, message: "flushing to disk failed: \(lastError())")
         }
+        closed = true
+        guard close(output) == 0 else {
+            throw PublishError(path: destination, message: "closing failed: \(lastError())")
+        }
+        guard copied == size else {
+            throw PublishError(path: destination, message: "copied \(copied) of \(size) bytes of \(source)")
+        }
         return copied
     }
 
@@ -160,11 +237,16 @@ public struct Publisher: Sendable {
         guard Glibc.rename(source, destination) == 0 else {
             throw PublishError(path: destination, message: "renaming \(source) into place failed: \(lastError())")
         }
-        let folder = open(URL(fileURLWithPath: destination).deletingLastPathComponent().path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if folder >= 0 {
-            fsync(folder)
-            close(folder)
-        }
+        syncFolder(of: destination)
+    }
+
+    /// Flushes the folder holding `path`, so that a new name in it survives a crash. File systems that cannot
+    /// flush a folder (EINVAL) need not: their renames are synchronous or not journaled at all.
+    static func syncFolder(of path: String) {
+        let folder = open(URL(fileURLWithPath: path).deletingLastPathComponent().path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard folder >= 0 else { return }
+        fsync(folder)
+        close(folder)
     }
 
     static func sameFile(_ a: String, _ b: String) -> Bool {

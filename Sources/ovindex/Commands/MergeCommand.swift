@@ -24,9 +24,11 @@ struct MergeCommand: Command {
         would copy part of a shard.
 
         Options:
-          --wait SECONDS         wait up to SECONDS for every shard file to appear (workers that publish with
-                                 'run --publish' put whole, finished shards in place in one rename); without
-                                 it a missing shard is an error (exit 66)
+          --wait SECONDS         wait up to SECONDS for every shard to be ready: its file there (workers that
+                                 publish with 'run --publish' put whole, finished shards in place in one
+                                 rename), its last run completed, and not a run OUT merged already (so last
+                                 night's shards are not merged again); exit 66 naming those not ready.
+                                 Without it a missing shard is an error (exit 66)
           --publish PATH         when the merge succeeded, copy OUT to PATH (beside it under a hidden name,
                                  then renamed into place); when OUT is missing and PATH exists, merge into
                                  PATH's copy. Write OUT on a local disk: stores are refused on network file
@@ -120,7 +122,8 @@ struct MergeCommand: Command {
                     + "(\(String(format: "%.0f", Double(totalChunks) / max(seconds, 1e-9))) chunks/s)")
         }
         if let publisher {
-            let outcome = try publisher.publish(faults: try FaultPlan.fromEnvironment(ProcessInfo.processInfo.environment))
+            let outcome = try publisher.publish(
+                runID: nil, holdingLock: true, faults: try FaultPlan.fromEnvironment(ProcessInfo.processInfo.environment))
             if !quiet {
                 Terminal.errors.write(
                     line: "ovindex merge: published \(publisher.target) (\(Format.bytes(outcome.bytes)) in "
@@ -130,28 +133,43 @@ struct MergeCommand: Command {
         return .success
     }
 
-    /// Waits until every shard file exists: published shards appear whole, in one rename.
+    /// Waits until every shard is ready: its file exists (published shards appear whole, in one rename), its
+    /// last run completed, and that run is not one OUT has merged already (last night's shards stay on the
+    /// shared volume until tonight's replace them).
     private func waitForShards(_ limit: Duration) async throws {
         let clock = ContinuousClock()
         let deadline = clock.now + limit
         var lastNote: ContinuousClock.Instant?
         while true {
-            let missing = shards.filter { Self.identity($0) == nil }
-            if missing.isEmpty { return }
+            let waiting = shards.compactMap { shard in readiness(of: shard).map { "\(shard) (\($0))" } }
+            if waiting.isEmpty { return }
             if clock.now >= deadline {
                 throw CommandError(
                     .noInput,
-                    "\(missing.count) of \(shards.count) shards still missing after \(Int(limit.seconds)) s: "
-                        + missing.joined(separator: ", ") + "; nothing was written")
+                    "\(waiting.count) of \(shards.count) shards not ready after \(String(format: "%.1f", limit.seconds)) s: "
+                        + waiting.joined(separator: ", ") + "; nothing was written")
             }
             if !quiet, lastNote.map({ clock.now - $0 >= .seconds(60) }) ?? true {
                 Terminal.errors.write(
-                    line: "ovindex merge: waiting for \(missing.count) of \(shards.count) shards: "
-                        + missing.prefix(3).joined(separator: ", ") + (missing.count > 3 ? ", ..." : ""))
+                    line: "ovindex merge: waiting for \(waiting.count) of \(shards.count) shards: "
+                        + waiting.prefix(3).joined(separator: ", ") + (waiting.count > 3 ? ", ..." : ""))
                 lastNote = clock.now
             }
             try await Task.sleep(for: .milliseconds(min(2000, max(50, Int64(limit.seconds * 1000) / 20))))
         }
+    }
+
+    /// Why `shard` is not ready to merge yet, nil when it is.
+    private func readiness(of shard: String) -> String? {
+        guard Self.identity(shard) != nil else { return "missing" }
+        guard let run = try? Store(path: shard, mode: .readOnly).lastRun() else { return "not readable yet" }
+        guard run.status == .completed else { return "its last run is \(run.status)" }
+        if Self.identity(output) != nil, let merged = try? Store(path: output, mode: .readOnly).lastMergedRun(of: shard),
+            merged == Store.runStamp(run)
+        {
+            return "already merged: waiting for its next run"
+        }
+        return nil
     }
 
     /// A file's device and inode (links followed), or nil when it does not exist.

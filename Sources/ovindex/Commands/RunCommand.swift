@@ -238,7 +238,7 @@ struct RunCommand: Command {
         var publishError: PublishError?
         if report.outcome == .completed, let publisher {
             do {
-                published = try publisher.publish(faults: faults)
+                published = try publisher.publish(runID: report.runID, faults: faults)
             } catch {
                 publishError = error
             }
