@@ -2,7 +2,7 @@
 SWIFT ?= swift
 PYTHON := .deps/venv/bin/python
 
-.PHONY: all setup build release test test-swift test-python demo dev-tools golden bench-tokenizer bench-embed bench-store bench-pipeline bench-query bench-scaleout bench-int8 bench-stop eval \
+.PHONY: all setup build release test test-swift test-python demo dev-tools golden bench-tokenizer bench-embed bench-store bench-pipeline bench-query bench-scaleout bench-int8 bench-stop eval image test-image \
 	compare-tokenizer clean distclean
 
 all: build
@@ -23,7 +23,7 @@ release: setup
 test: setup
 	$(PYTHON) scripts/make_test_models.py .deps/test-models
 	$(SWIFT) build --build-tests
-	$(MAKE) --no-print-directory test-swift test-python
+	$(MAKE) --no-print-directory test-swift test-python test-image
 
 # OpenVINOModelTests measure the process's RSS and how soon a timeout cancels an inference: other tests running
 # alongside would disturb both, so that suite runs alone first; everything else runs in parallel.
@@ -36,6 +36,14 @@ test-swift:
 
 test-python:
 	$(PYTHON) -m unittest discover -s scripts/tests
+
+# The image's smoke test: builds the image and runs the tool from its files (skipped without podman or docker).
+test-image:
+	@scripts/image_smoke.sh
+
+## image: the OCI image (Containerfile) with podman or docker; makes the Debian base when it cannot be pulled
+image: setup
+	@scripts/image.sh
 
 ## demo: set up, build, and show the tool on the sample data
 demo: release

@@ -12,7 +12,7 @@ endtoend  For each installed variant (the original model, and its int8 variant):
           tokens, padding excluded, as `ovindex run` counts them.
 compile   the model's load and compile time in a new process (what every run pays before its first batch),
           without and with OpenVINO's model cache (CACHE_DIR), and the whole-process time of a nightly run with
-          nothing to do, without and with the cache.
+          nothing to do and with 1% of the documents changed, without and with the cache.
 workers   one `ovindex run` with OpenVINO's defaults against two `--shard I/2` workers with `--threads 1` each,
           started together, with and without CPU pinning (`OVINDEX_CPU_PINNING`), on the same corpus.
 
@@ -163,30 +163,56 @@ def compile_times(args) -> None:
         "ov.Core().compile_model(sys.argv[1], 'CPU', config)\n"
         "print(time.perf_counter() - started)\n"
     )
-    corpus = bench_pipeline.stdlib_corpus(args.mb)
+    # A copy of the even corpus (2 KB documents), so that 1% of its documents can be changed before a run.
+    corpus = WORK / "nightly-corpus"
+    subprocess.run(["rm", "-rf", str(corpus)], check=True)
+    subprocess.run(["cp", "-r", str(even_corpus(args.mb)), str(corpus)], check=True)
+    documents = sorted(corpus.glob("*.txt"))
     store = WORK / "nightly.sqlite"
-    print(f"\nCPU: {bench_stop.cpu()}\n")
+    print(f"\nCPU: {bench_stop.cpu()}")
+    print(f"Nightly runs over {len(documents)} documents of 2 KB ({args.mb} MB); 1% changed: "
+          f"{max(1, len(documents) // 100)} documents rewritten before each run; whole-process seconds, "
+          f"{args.runs} alternating rounds, medians\n")
     print("| model | load + compile, no cache (s) | with CACHE_DIR, warm (s) | nightly run, nothing to do: "
-          "no cache (s) | with the cache (s) |")
-    print("| --- | ---: | ---: | ---: | ---: |")
+          "no cache (s) | with the cache (s) | nightly run, 1% changed: no cache (s) | with the cache (s) |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    edits = 0
+
+    def change_one_percent() -> None:
+        nonlocal edits
+        edits += 1
+        for document in documents[edits % 7 :: 100]:
+            with document.open("a") as file:
+                file.write(f"\nEdited in round {edits}.\n")
+
     for name, model in VARIANTS.items():
         subprocess.run(["rm", "-rf", str(cache)], check=True)
-        ovindex_run(corpus, store, model)  # the store the nightly runs find unchanged
-        cold, warm, nightly, nightly_cached = [], [], [], []
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(store) + suffix).unlink(missing_ok=True)
+        ovindex_run(corpus, store, model)  # the store the nightly runs find (almost) unchanged
+        cold, warm, nightly, nightly_cached, changed, changed_cached = [], [], [], [], [], []
         subprocess.run([sys.executable, "-c", script, str(model / "model.xml"), str(cache)], check=True,
                        capture_output=True)
+
+        def timed_run(environment: dict) -> float:
+            started = time.perf_counter()
+            subprocess.run([str(OVINDEX), "run", "--source", str(corpus), "--store", str(store), "--model",
+                            str(model), "--quiet"], check=True, env={**os.environ, **environment})
+            return time.perf_counter() - started
+
         for _ in range(args.runs):
             for into, directory in ((cold, ""), (warm, str(cache))):
                 out = subprocess.run([sys.executable, "-c", script, str(model / "model.xml"), directory],
                                      check=True, capture_output=True, text=True).stdout
                 into.append(float(out))
             for into, environment in ((nightly, {"OVINDEX_CACHE_DIR": ""}), (nightly_cached, {})):
-                started = time.perf_counter()
-                subprocess.run([str(OVINDEX), "run", "--source", str(corpus), "--store", str(store), "--model",
-                                str(model), "--quiet"], check=True, env={**os.environ, **environment})
-                into.append(time.perf_counter() - started)
+                into.append(timed_run(environment))
+            for into, environment in ((changed, {"OVINDEX_CACHE_DIR": ""}), (changed_cached, {})):
+                change_one_percent()
+                into.append(timed_run(environment))
         print(f"| {name} | {statistics.median(cold):.2f} | {statistics.median(warm):.2f} | "
-              f"{statistics.median(nightly):.2f} | {statistics.median(nightly_cached):.2f} |")
+              f"{statistics.median(nightly):.2f} | {statistics.median(nightly_cached):.2f} | "
+              f"{statistics.median(changed):.2f} | {statistics.median(changed_cached):.2f} |")
 
 
 def even_corpus(megabytes: int, size: int = 2048) -> Path:
