@@ -13,11 +13,18 @@ private final class Collected: @unchecked Sendable {
     var data = Data()
 }
 
+/// Writing to a child that has already exited (a command that refuses its input at once) must fail the write,
+/// not kill the whole test process with SIGPIPE: the tests feed stdin while the child may be gone.
+private let sigpipeIgnored: Void = {
+    signal(SIGPIPE, SIG_IGN)
+}()
+
 /// Runs `executable` with `arguments`, feeding `input` on stdin, and waits for it to exit.
 public func run(
     _ executable: URL, _ arguments: [String], input: Data? = nil, environment: [String: String]? = nil,
     currentDirectory: URL? = nil
 ) throws -> CommandResult {
+    _ = sigpipeIgnored
     let process = Process()
     process.executableURL = executable
     process.arguments = arguments
