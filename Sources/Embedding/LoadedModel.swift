@@ -1,8 +1,8 @@
 import Foundation
 import Host
-public import Models
-public import OpenVINO
-public import Tokenizer
+import Models
+import OpenVINO
+import Tokenizer
 
 /// What `Embedder` and `CrossEncoder` share: a model directory loaded for one task, its tokenizer, the
 /// compiled graph (checked to have the outputs the task reads) and a pool of infer requests, each batch run

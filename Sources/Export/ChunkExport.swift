@@ -1,7 +1,7 @@
-public import Checksum
+import Checksum
 import Foundation
 public import Store
-public import TextIO
+import TextIO
 
 #if canImport(Glibc)
     import Glibc

@@ -1,4 +1,4 @@
-public import Checksum
+import Checksum
 import Foundation
 
 #if canImport(Glibc)

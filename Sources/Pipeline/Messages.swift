@@ -1,6 +1,6 @@
 public import Store
 public import TextIO
-public import Tokenizer
+import Tokenizer
 
 // The messages the stages pass each other, in the order a document meets them:
 //

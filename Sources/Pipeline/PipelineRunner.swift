@@ -1,4 +1,4 @@
-public import Embedding
+import Embedding
 import Host
 public import Store
 public import Tokenizer

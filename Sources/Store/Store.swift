@@ -4,7 +4,7 @@ import Host
 #if canImport(Glibc)
     import Glibc
 #endif
-public import SQLite
+import SQLite
 
 /// The vector store: one SQLite file holding documents, chunks, their vectors (f32 and int8), full-text index,
 /// runs and rejects, plus the identity of the model that made the vectors.

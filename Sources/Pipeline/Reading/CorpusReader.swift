@@ -1,6 +1,6 @@
 import Foundation
-public import Store
-public import TextIO
+import Store
+import TextIO
 import Checksum
 
 #if canImport(Glibc)

@@ -1,6 +1,6 @@
 public import Embedding
 import Foundation
-public import TextIO
+import TextIO
 
 /// What `ovindex run` does: where documents come from, how they are cut, embedded and stored.
 ///
