@@ -50,21 +50,9 @@ public final class Core: @unchecked Sendable {
     ) throws(OpenVINOError)
         -> CompiledModel
     {
-        let properties = options.properties
-        guard properties.count <= 8 else {
-            throw OpenVINOError(kind: .invalidArgument, operation: "compile", message: "at most 8 properties")
+        try compile(source: model.path, options: options, operation: "ov_core_compile_model") {
+            ovx_core_compile_model(handle, model.handle, options.device, $0, $1, $2, $3)
         }
-        var compiled: OpaquePointer?
-        let status = withCStrings(properties.map(\.key)) { keys in
-            withCStrings(properties.map(\.value)) { values in
-                ovx_core_compile_model(handle, model.handle, options.device, properties.count, keys, values, &compiled)
-            }
-        }
-        try check(status, "ov_core_compile_model", context: "model \(model.path) on \(options.device)")
-        guard let compiled else {
-            throw OpenVINOError(kind: .status(-1), operation: "ov_core_compile_model", message: "returned no model")
-        }
-        return try CompiledModel(handle: compiled, source: model.path, options: options)
     }
 
     /// Reads and compiles the model file at `path` in one step (what OpenVINO's model cache needs to skip both).
@@ -73,22 +61,32 @@ public final class Core: @unchecked Sendable {
     public func compile(modelAt path: String, options: CompileOptions = CompileOptions()) throws(OpenVINOError)
         -> CompiledModel
     {
+        try compile(source: path, options: options, operation: "ov_core_compile_model_from_file") {
+            ovx_core_compile_model_from_file(handle, path, options.device, $0, $1, $2, $3)
+        }
+    }
+
+    /// What both ways of compiling share: the options as C key/value arrays, the status check, the result.
+    ///
+    /// - Parameter call: the shim call, given the property count, keys, values and where to put the model.
+    private func compile(
+        source: String, options: CompileOptions, operation: String,
+        call: (Int, UnsafePointer<UnsafePointer<CChar>?>, UnsafePointer<UnsafePointer<CChar>?>,
+            UnsafeMutablePointer<OpaquePointer?>) -> ov_status_e
+    ) throws(OpenVINOError) -> CompiledModel {
         let properties = options.properties
         guard properties.count <= 8 else {
             throw OpenVINOError(kind: .invalidArgument, operation: "compile", message: "at most 8 properties")
         }
         var compiled: OpaquePointer?
         let status = withCStrings(properties.map(\.key)) { keys in
-            withCStrings(properties.map(\.value)) { values in
-                ovx_core_compile_model_from_file(
-                    handle, path, options.device, properties.count, keys, values, &compiled)
-            }
+            withCStrings(properties.map(\.value)) { values in call(properties.count, keys, values, &compiled) }
         }
-        try check(status, "ov_core_compile_model_from_file", context: "model \(path) on \(options.device)")
+        try check(status, operation, context: "model \(source) on \(options.device)")
         guard let compiled else {
-            throw OpenVINOError(kind: .status(-1), operation: "ov_core_compile_model_from_file", message: "returned no model")
+            throw OpenVINOError(kind: .status(-1), operation: operation, message: "returned no model")
         }
-        return try CompiledModel(handle: compiled, source: path, options: options)
+        return try CompiledModel(handle: compiled, source: source, options: options)
     }
 
     /// The version of the OpenVINO runtime this process linked, e.g. "2026.4.1-22982-...".
