@@ -141,7 +141,11 @@ struct MergeCommand: Command {
         let deadline = clock.now + limit
         var lastNote: ContinuousClock.Instant?
         while true {
-            let waiting = shards.compactMap { shard in readiness(of: shard).map { "\(shard) (\($0))" } }
+            // OUT is read once per look: what it merged of each shard before.
+            let merged = Self.identity(output) == nil ? nil : try? Store(path: output, mode: .readOnly)
+            let waiting = shards.compactMap { shard in
+                readiness(of: shard, mergedInto: merged).map { "\(shard) (\($0))" }
+            }
             if waiting.isEmpty { return }
             if clock.now >= deadline {
                 throw CommandError(
@@ -160,13 +164,11 @@ struct MergeCommand: Command {
     }
 
     /// Why `shard` is not ready to merge yet, nil when it is.
-    private func readiness(of shard: String) -> String? {
+    private func readiness(of shard: String, mergedInto output: Store?) -> String? {
         guard Self.identity(shard) != nil else { return "missing" }
         guard let run = try? Store(path: shard, mode: .readOnly).lastRun() else { return "not readable yet" }
         guard run.status == .completed else { return "its last run is \(run.status)" }
-        if Self.identity(output) != nil, let merged = try? Store(path: output, mode: .readOnly).lastMergedRun(of: shard),
-            merged == Store.runStamp(run)
-        {
+        if let stamp = try? output?.lastMergedRun(of: shard), stamp == Store.runStamp(run) {
             return "already merged: waiting for its next run"
         }
         return nil
