@@ -33,30 +33,25 @@ import Testing
         let shared = fixture.directory.file("shared")
         try FileManager.default.createDirectory(atPath: shared, withIntermediateDirectories: false)
         let local = fixture.store("local.sqlite")
-        let resume = fixture.directory.file("resume")
         let victim = String(try fixture.corpus.filesBelow()[5].dropFirst(fixture.corpus.count + 1))
         // The run stops twice: while it reads (its store half written) and just before publishing.
         for point in [victim, "publish"] {
-            unlink(resume)
-            let errors = Pipe()
-            let process = try startOvindex(
-                Self.arguments(fixture.corpus, local, publish: shared + "/") + ["--shard", "0/1"],
-                environment: ["OVINDEX_FAULTS": "pause=\(point)", "OVINDEX_FAULTS_RESUME": resume], errors: errors)
-            try waitForLine(containing: "pausing", in: errors, process: process)
+            let run = try PausedRun(
+                Self.arguments(fixture.corpus, local, publish: shared + "/") + ["--shard", "0/1"], pausingAt: point,
+                in: fixture.directory)
             // Paused before publishing (or with the copy written but not renamed): only hidden partial files.
             let seen = try Self.files(shared)
             #expect(seen.allSatisfy { $0.hasPrefix(".local.shard-0-of-1.sqlite.partial-") }, "paused at \(point): \(seen)")
             #expect(seen.isEmpty == (point == victim), "paused at \(point): \(seen)")
             if point == victim {
                 // Killed mid-run: nothing reaches the shared folder.
-                kill(process.processIdentifier, SIGKILL)
-                process.waitUntilExit()
+                kill(run.process.processIdentifier, SIGKILL)
+                run.process.waitUntilExit()
                 #expect(try Self.files(shared).isEmpty)
                 continue
             }
-            FileManager.default.createFile(atPath: resume, contents: nil)
-            #expect(waitForExit(process, seconds: 60))
-            #expect(process.terminationStatus == 0)
+            #expect(run.finish())
+            #expect(run.process.terminationStatus == 0)
         }
         // The killed run's local store was resumed; the shard's name follows the store's.
         let published = shared + "/local.shard-0-of-1.sqlite"
@@ -70,18 +65,13 @@ import Testing
         let fixture = try Fixture(documents: 4)
         let shared = fixture.directory.file("shared.sqlite")
         let local = fixture.store()
-        let resume = fixture.directory.file("resume")
-        let errors = Pipe()
-        let process = try startOvindex(
-            Self.arguments(fixture.corpus, local, publish: shared),
-            environment: ["OVINDEX_FAULTS": "pause=publish", "OVINDEX_FAULTS_RESUME": resume], errors: errors)
-        try waitForLine(containing: "pausing", in: errors, process: process)
+        let run = try PausedRun(
+            Self.arguments(fixture.corpus, local, publish: shared), pausingAt: "publish", in: fixture.directory)
         try "A document added meanwhile.".write(toFile: fixture.corpus + "/added.txt", atomically: true, encoding: .utf8)
         let second = try runOvindex(RunFaultTests.arguments(fixture.corpus, local))
         #expect(second.status != 0, "a second run wrote the store while it was published: \(second.stderr)")
-        FileManager.default.createFile(atPath: resume, contents: nil)
-        #expect(waitForExit(process, seconds: 60))
-        #expect(process.terminationStatus == 0)
+        #expect(run.finish())
+        #expect(run.process.terminationStatus == 0)
         #expect(try count(shared, "SELECT count(*) FROM documents") == Int64(fixture.documents))
         #expect(try count(shared, "SELECT count(*) FROM runs WHERE status != 'completed'") == 0)
     }
@@ -218,6 +208,13 @@ import Testing
         let next = try runOvindex(["merge", output] + shards + ["--wait", "60", "--publish", index, "--quiet"])
         #expect(next.status == 0, "\(next.stderr)")
         #expect(try count(index, "SELECT count(*) FROM documents") == Int64(fixture.documents + 1))
+        // A merge whose publish fails: exit 74, the published index as it was, nothing left beside it.
+        let before = try Data(contentsOf: URL(fileURLWithPath: index))
+        let failed = try runOvindex(
+            ["merge", output, shards[0], "--publish", index, "--quiet"], environment: ["OVINDEX_FAULTS": "publish"])
+        #expect(failed.status == 74, "\(failed.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: index)) == before)
+        #expect(try Self.files(shared).allSatisfy { !$0.contains(".partial-") })
         // Without the shards it gives up after the wait, naming them.
         let missing = try runOvindex(["merge", fixture.store("other.sqlite"), shared + "/nope.sqlite", "--wait", "0.2"])
         #expect(missing.status == 66 && missing.stderr.contains("nope.sqlite"), "\(missing.stderr)")

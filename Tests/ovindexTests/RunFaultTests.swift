@@ -632,6 +632,35 @@ func editManifest(_ model: String, _ edit: (inout [String: Any]) -> Void) throws
     try JSONSerialization.data(withJSONObject: manifest).write(to: URL(fileURLWithPath: path))
 }
 
+/// A run started with a `pause=POINT` fault (`FaultPlan`): on return it waits at POINT until `resume()`.
+struct PausedRun {
+    let process: Process
+    let resumeFile: String
+
+    init(_ arguments: [String], pausingAt point: String, in directory: TemporaryDirectory) throws {
+        resumeFile = directory.file("resume")
+        unlink(resumeFile)
+        let errors = Pipe()
+        process = try startOvindex(
+            arguments, environment: ["OVINDEX_FAULTS": "pause=\(point)", "OVINDEX_FAULTS_RESUME": resumeFile],
+            errors: errors)
+        try waitForLine(containing: "pausing at \(point)", in: errors, process: process)
+    }
+
+    func resume() {
+        FileManager.default.createFile(atPath: resumeFile, contents: nil)
+    }
+
+    /// Resumes (unless told not to) and waits up to `seconds` for the exit; false when the run had to be killed.
+    func finish(seconds: Double = 60, resuming: Bool = true) -> Bool {
+        if resuming { resume() }
+        let finished = waitForExit(process, seconds: seconds)
+        if !finished { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+        return finished
+    }
+}
+
 /// Waits up to `seconds` for `process` to exit; false when it is still running.
 func waitForExit(_ process: Process, seconds: Double) -> Bool {
     let deadline = Date().addingTimeInterval(seconds)

@@ -118,21 +118,13 @@ import Testing
         // Every document changes, so the run reads them all; it pauses at the fourth.
         for file in files { try "Rewritten \(file.suffix(12)).".write(toFile: file, atomically: true, encoding: .utf8) }
         let victim = String(files[3].dropFirst(fixture.corpus.count + 1))
-        let resume = fixture.directory.file("resume")
-        let errors = Pipe()
-        let process = try startOvindex(
-            Self.arguments(fixture.corpus, store) + ["--prune"],
-            environment: ["OVINDEX_FAULTS": "pause=\(victim)", "OVINDEX_FAULTS_RESUME": resume], errors: errors)
-        try waitForLine(containing: "pausing", in: errors, process: process)
+        let run = try PausedRun(
+            Self.arguments(fixture.corpus, store) + ["--prune"], pausingAt: victim, in: fixture.directory)
         // The volume goes away: an empty folder now stands where the corpus was.
         try FileManager.default.moveItem(atPath: fixture.corpus, toPath: fixture.directory.file("moved"))
         try FileManager.default.createDirectory(atPath: fixture.corpus, withIntermediateDirectories: false)
-        FileManager.default.createFile(atPath: resume, contents: nil)
-        let finished = waitForExit(process, seconds: 60)
-        #expect(finished)
-        if !finished { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 74)
+        #expect(run.finish())
+        #expect(run.process.terminationStatus == 74)
         #expect(try count(store, "SELECT count(*) FROM documents") == Int64(fixture.documents), "documents were pruned")
         #expect(try count(store, "SELECT count(*) FROM rejects WHERE code = 'vanished'") > 0)
     }
@@ -318,18 +310,12 @@ import Testing
         let store = fixture.store()
         #expect(try runOvindex(Self.arguments(fixture.corpus, store)).status == 0)
         try FileManager.default.removeItem(atPath: try fixture.corpus.filesBelow()[0])
-        let resume = fixture.directory.file("resume")
-        let errors = Pipe()
-        let process = try startOvindex(
-            Self.arguments(fixture.corpus, store) + ["--prune"],
-            environment: ["OVINDEX_FAULTS": "pause=prune", "OVINDEX_FAULTS_RESUME": resume], errors: errors)
-        try waitForLine(containing: "pausing at prune", in: errors, process: process)
-        kill(process.processIdentifier, SIGTERM)
+        let run = try PausedRun(
+            Self.arguments(fixture.corpus, store) + ["--prune"], pausingAt: "prune", in: fixture.directory)
+        kill(run.process.processIdentifier, SIGTERM)
         usleep(200_000)
-        FileManager.default.createFile(atPath: resume, contents: nil)
-        #expect(waitForExit(process, seconds: 30))
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 143)
+        #expect(run.finish(seconds: 30))
+        #expect(run.process.terminationStatus == 143)
         #expect(try Store(path: store, mode: .readOnly).lastRun()?.status == .interrupted)
         #expect(try count(store, "SELECT count(*) FROM documents") == Int64(fixture.documents))
     }
