@@ -99,6 +99,11 @@ import Testing
         // A new pod: its scratch volume is empty.
         for suffix in ["", "-wal", "-shm"] { unlink(local + suffix) }
         try "A document added since.".write(toFile: fixture.corpus + "/added.txt", atomically: true, encoding: .utf8)
+        // Copying the published store back fails halfway: an I/O error, and no local store half made.
+        let failed = try runOvindex(
+            Self.arguments(fixture.corpus, local, publish: shared), environment: ["OVINDEX_FAULTS": "adopt"])
+        #expect(failed.status == 74, "\(failed.stderr)")
+        #expect(try Self.files(fixture.directory.path).allSatisfy { !$0.hasPrefix("s.sqlite") }, "a local store was left")
         let next = try runOvindex(
             RunFaultTests.arguments(fixture.corpus, local).filter { $0 != "--quiet" } + ["--publish", shared])
         #expect(next.status == 0, "\(next.stderr)")

@@ -19,7 +19,8 @@ import Foundation
 ///     prune         deleting the pruned documents fails with an I/O error
 ///     finish        recording the end of the run fails with an I/O error
 ///     publish       copying the finished store to its published place fails halfway (`--publish`)
-///     pause=publish publishing waits for the resume file before its copy
+///     pause=publish publishing waits for the resume file after its copy, before the rename
+///     adopt         copying the published store back to a missing local store fails halfway
 ///     network-fs    every store is taken to be on NFS (read by `FileSystem.network(at:)`)
 public struct FaultPlan: Sendable, Equatable {
     public enum Commit: Sendable, Equatable {
@@ -40,6 +41,7 @@ public struct FaultPlan: Sendable, Equatable {
     public var prune = false
     public var finish = false
     public var publish = false
+    public var adopt = false
     /// Stores are taken to be on a network file system (`FileSystem` reads this entry itself).
     public var networkFilesystem = false
 
@@ -86,6 +88,7 @@ public struct FaultPlan: Sendable, Equatable {
             case ("prune", nil): prune = true
             case ("finish", nil): finish = true
             case ("publish", nil): publish = true
+            case ("adopt", nil): adopt = true
             case ("network-fs", nil): networkFilesystem = true
             default: throw FaultPlanError(entry: entry)
             }

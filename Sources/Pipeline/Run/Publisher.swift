@@ -58,7 +58,7 @@ public struct Publisher: Sendable {
 
     /// When the local store is gone (a new pod, a cleaned scratch disk) but a finished copy was published, copies
     /// it back so that the run resumes from it rather than from nothing. Returns whether it did.
-    public func adoptPublished() throws(PublishError) -> Bool {
+    public func adoptPublished(faults: FaultPlan = .none) throws(PublishError) -> Bool {
         guard !FileManager.default.fileExists(atPath: local), FileManager.default.fileExists(atPath: target) else {
             return false
         }
@@ -71,7 +71,7 @@ public struct Publisher: Sendable {
         let incoming = local + ".adopting-\(getpid())"
         unlink(incoming)
         defer { unlink(incoming) }
-        try Self.copy(target, to: incoming, failHalfway: false)
+        try Self.copy(target, to: incoming, failHalfway: faults.adopt)
         // Installed only where no store is yet: a run that created one meanwhile keeps it (link fails, EEXIST).
         guard link(incoming, local) == 0 else {
             if errno == EEXIST { return false }

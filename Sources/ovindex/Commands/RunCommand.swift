@@ -185,7 +185,7 @@ struct RunCommand: Command {
             try Publisher(local: definition.store, target: target, shard: definition.shard)
         }
         if dryRun { return try await runDry(definition, faults: faults) }
-        if let publisher, try publisher.adoptPublished(), !quiet {
+        if let publisher, try publisher.adoptPublished(faults: faults), !quiet {
             Terminal.errors.write(line: "ovindex run: no store at \(definition.store): resuming from the published \(publisher.target)")
         }
         // Before anything is written: the sources are there, the model is sound, and it is the model it says.
