@@ -1,7 +1,22 @@
 #!/usr/bin/env python3
-"""Builds a retrieval evaluation set from the Python standard library's documentation on this machine.
+"""Builds retrieval evaluation sets of three genres from documentation any Debian machine has or can install.
 
-    scripts/make_eval_set.py OUT_DIR [--min-queries 300]
+    scripts/make_eval_set.py OUT_DIR [--genre stdlib|man|info] [--min-queries 400]
+
+Each genre writes OUT_DIR/<genre>-docs.jsonl ({"id": ..., "text": page}) and OUT_DIR/<genre>-queries.jsonl
+({"id": ..., "query": summary, "relevant": id}: a JSON Lines id is the store's document id). In every genre the
+question is a one-line summary written by the documentation's authors, and that summary is removed from the
+indexed text, so an answer has to be found from what the page says, not by matching the sentence itself.
+Deterministic for given package versions; nothing is downloaded.
+
+stdlib  Python's standard library docstrings (the python3 package).
+man     The Linux man-pages project's pages in sections 2, 3, 5 and 7 (Debian packages manpages and
+        manpages-dev): the NAME line's description ("open and possibly create a file") asks; the page without
+        its NAME section, roff markup turned into text, answers.
+info    GNU info manuals in /usr/share/info (coreutils, grep, sed, find, gzip, wget, ...): a menu entry's
+        description of a node asks; the node's text, with every menu's descriptions removed, answers.
+
+stdlib in detail:
 
 Every public stdlib module with a docstring becomes one document, its "page": the module docstring without
 its summary paragraph, followed by the signatures and docstrings of its public classes and functions.
@@ -16,8 +31,10 @@ Source files are parsed with `ast`, nothing is imported. Deterministic for a giv
 
 import argparse
 import ast
+import gzip
 import json
 import re
+import subprocess
 import sys
 import sysconfig
 from pathlib import Path
@@ -78,11 +95,7 @@ def classes(tree: ast.Module, module: str) -> list[tuple[str, str, str]]:
     return found
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("out", type=Path)
-    parser.add_argument("--min-queries", type=int, default=300)
-    args = parser.parse_args()
+def stdlib_set() -> tuple[list[dict], list[dict], str]:
     root = Path(sysconfig.get_paths()["stdlib"])
     documents, queries, seen_summaries = [], [], set()
     for path in sorted(root.rglob("*.py")):
@@ -111,19 +124,203 @@ def main() -> int:
             seen_summaries.add(entry_summary.lower())
             documents.append({"id": entry_name, "text": entry_text})
             queries.append({"id": entry_name, "query": entry_summary, "relevant": entry_name})
+    return documents, queries, str(root)
+
+
+# --- man: the Linux man-pages project -----------------------------------------------------------------------
+
+MAN_PACKAGES = ("manpages", "manpages-dev")
+MAN_SECTIONS = ("man2", "man3", "man5", "man7")
+ROFF_ESCAPES = {r"\-": "-", r"\(em": "--", r"\(en": "-", r"\(aq": "'", r"\(dq": '"', r"\(lq": '"', r"\(rq": '"',
+                r"\(bu": "*", r"\(co": "(C)", r"\e": "\\", r"\~": " ", r"\ ": " ", r"\&": "", r"\:": "", r"\%": "",
+                r"\|": "", r"\^": "", r"\0": " ", r"\(ga": "`", r"\(ti": "~", r"\(ha": "^", r"\(rs": "\\"}
+
+
+def roff_inline(text: str) -> str:
+    text = re.sub(r"\\f(\[[^\]]*\]|\(..|.)", "", text)
+    text = re.sub(r"\\\*(\[[^\]]*\]|\(..|.)", "", text)
+    for escape, replacement in ROFF_ESCAPES.items():
+        text = text.replace(escape, replacement)
+    text = re.sub(r"\\\(..", "", text)
+    text = re.sub(r"\\\[[^\]]*\]", "", text)
+    return text.replace("\\", "")
+
+
+def roff_arguments(rest: str) -> list[str]:
+    return [a[1:-1] if a.startswith('"') and a.endswith('"') and len(a) > 1 else a
+            for a in re.findall(r'"[^"]*"?|\S+', rest)]
+
+
+def roff_to_sections(source: str) -> list[tuple[str, list[str]]]:
+    """(heading, lines) per .SH section: macros dropped, font macros joined as man(1) would print them."""
+    sections: list[tuple[str, list[str]]] = [("", [])]
+    for raw in source.splitlines():
+        if raw.startswith(('.\\"', "'\\\"", '.\\" ')) or raw.strip() in (".", ""):
+            continue
+        if raw.startswith("."):
+            macro, _, rest = raw[1:].partition(" ")
+            macro = macro.strip()
+            if macro == "SH":
+                sections.append((roff_inline(" ".join(roff_arguments(rest))).strip(), []))
+            elif macro == "SS":
+                sections[-1][1].extend(["", roff_inline(" ".join(roff_arguments(rest))).strip()])
+            elif macro in ("B", "I", "SM", "SB"):
+                sections[-1][1].append(roff_inline(" ".join(roff_arguments(rest))))
+            elif macro in ("BR", "BI", "IR", "IB", "RB", "RI"):
+                sections[-1][1].append(roff_inline("".join(roff_arguments(rest))))
+            elif macro in ("PP", "P", "LP", "TP", "IP", "sp", "br"):
+                sections[-1][1].append("")
+                if macro == "IP" and rest.strip():
+                    sections[-1][1].append(roff_inline(roff_arguments(rest)[0]))
+            continue
+        sections[-1][1].append(roff_inline(raw))
+    return sections
+
+
+def man_set() -> tuple[list[dict], list[dict], str]:
+    files = []
+    for package in MAN_PACKAGES:
+        listing = subprocess.run(["dpkg", "-L", package], capture_output=True, text=True)
+        if listing.returncode != 0:
+            raise SystemExit(f"make_eval_set: the man set needs the Debian package {package} "
+                             f"(apt-get install {' '.join(MAN_PACKAGES)})")
+        files += [Path(p) for p in listing.stdout.splitlines()
+                  if Path(p).parent.name in MAN_SECTIONS and p.endswith(".gz") and Path(p).is_file()]
+    documents, queries, seen = [], [], set()
+    for path in sorted(set(files)):
+        source = gzip.open(path, "rt", errors="replace").read()
+        if source.lstrip().startswith(".so "):
+            continue  # a link to another page
+        sections = roff_to_sections(source)
+        name_section = next((lines for heading, lines in sections if heading.upper() == "NAME"), None)
+        if not name_section:
+            continue
+        name_line = re.sub(r"\s+", " ", " ".join(name_section)).strip()
+        if " - " not in name_line:
+            continue
+        summary = name_line.split(" - ", 1)[1].strip()
+        page_id = path.name[:-3]  # open.2
+        if len(summary.split()) < 3 or summary.lower() in seen:
+            continue
+        body = []
+        for heading, lines in sections:
+            if heading.upper() in ("NAME", "COLOPHON", ""):
+                continue
+            text = "\n".join(lines)
+            text = re.sub(r"[ \t]+", " ", text)
+            text = re.sub(r"\n\s*\n(\s*\n)+", "\n\n", text).strip()
+            body.append(f"{heading}\n{text}")
+        text = f"{page_id}\n\n" + "\n\n".join(body)
+        text = text[:PAGE_LIMIT]
+        if len(text) < 300:
+            continue
+        seen.add(summary.lower())
+        documents.append({"id": page_id, "text": text})
+        queries.append({"id": page_id, "query": summary, "relevant": page_id})
+    return documents, queries, ", ".join(MAN_PACKAGES)
+
+
+# --- info: GNU manuals ----------------------------------------------------------------------------------------
+
+INFO_ROOT = Path("/usr/share/info")
+MENU_ENTRY = re.compile(r"^\* ([^:]+)::[ \t]*(.*)$|^\* ([^:]+):[ \t]*([^.,\t\n]+)[.,\t]?[ \t]*(.*)$")
+
+
+def info_nodes(manual: str) -> list[tuple[str, str]]:
+    """(node name, text) of every node of one manual, split files joined."""
+    parts = sorted(INFO_ROOT.glob(f"{manual}.info-*.gz"), key=lambda p: int(p.name.rsplit("-", 1)[1][:-3]))
+    main = INFO_ROOT / f"{manual}.info.gz"
+    text = "".join(gzip.open(p, "rt", errors="replace").read() for p in [main] + parts)
+    nodes = []
+    for block in text.split("\x1f"):
+        block = block.lstrip("\n")
+        header, _, body = block.partition("\n")
+        match = re.search(r"Node: ([^,\t]+)", header)
+        if match and header.startswith("File:"):
+            nodes.append((match.group(1).strip(), body))
+    return nodes
+
+
+def without_menus(body: str) -> tuple[str, list[tuple[str, str]]]:
+    """The node's text without its menu, and the menu's (target node, description) entries."""
+    lines, entries, in_menu, current = [], [], False, None
+    for line in body.splitlines():
+        if line.startswith("* Menu:"):
+            in_menu = True
+            continue
+        if in_menu:
+            match = MENU_ENTRY.match(line)
+            if match:
+                if match.group(1) is not None:
+                    current = [match.group(1).strip(), match.group(2).strip()]
+                else:
+                    current = [match.group(4).strip(), match.group(5).strip()]
+                entries.append(current)
+                continue
+            if current is not None and line.startswith((" ", "\t")) and line.strip():
+                current[1] = (current[1] + " " + line.strip()).strip()
+                continue
+            current = None  # a menu comment or a blank line: neither asks anything nor answers
+            continue
+        lines.append(line)
+    return "\n".join(lines), [(target, description) for target, description in entries]
+
+
+def info_set() -> tuple[list[dict], list[dict], str]:
+    manuals = sorted({p.name.split(".info")[0] for p in INFO_ROOT.glob("*.info*.gz")})
+    documents, queries, seen, ids = [], [], set(), set()
+    for manual in manuals:
+        nodes = info_nodes(manual)
+        texts, descriptions = {}, {}
+        for name, body in nodes:
+            text, entries = without_menus(body)
+            texts[name] = text
+            for target, description in entries:
+                descriptions.setdefault(target, description)
+        for name, _ in nodes:
+            summary = re.sub(r"\s+", " ", descriptions.get(name, "")).strip()
+            # A summary the page repeats word for word would be found by matching it, not by understanding:
+            # the repetition goes, as the summary itself does.
+            words = summary.rstrip(".").split()
+            if words:
+                pattern = r"\s+".join(re.escape(w) for w in words) + r"\.?"
+                texts[name] = re.sub(pattern, "", texts[name], flags=re.IGNORECASE)
+            text = re.sub(r"\n\s*\n(\s*\n)+", "\n\n", texts[name]).strip()
+            text = text[:PAGE_LIMIT]
+            doc_id = f"{manual}: {name}"
+            if len(summary.split()) < 3 or summary.lower() in seen or len(text) < 300 or doc_id in ids:
+                continue
+            seen.add(summary.lower())
+            ids.add(doc_id)
+            documents.append({"id": doc_id, "text": text})
+            queries.append({"id": doc_id, "query": summary, "relevant": doc_id})
+    return documents, queries, f"{INFO_ROOT} ({', '.join(manuals)})"
+
+
+GENRES = {"stdlib": stdlib_set, "man": man_set, "info": info_set}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--genre", choices=sorted(GENRES), default="stdlib")
+    parser.add_argument("--min-queries", type=int, default=400)
+    args = parser.parse_args()
+    documents, queries, origin = GENRES[args.genre]()
     if len(queries) < args.min_queries:
-        print(f"make_eval_set: only {len(queries)} queries from {root}; need {args.min_queries}", file=sys.stderr)
+        print(f"make_eval_set: only {len(queries)} {args.genre} queries from {origin}; need {args.min_queries}",
+              file=sys.stderr)
         return 1
     args.out.mkdir(parents=True, exist_ok=True)
-    with open(args.out / "stdlib-docs.jsonl", "w") as f:
+    with open(args.out / f"{args.genre}-docs.jsonl", "w") as f:
         for document in documents:
             f.write(json.dumps(document) + "\n")
-    with open(args.out / "queries.jsonl", "w") as f:
+    with open(args.out / f"{args.genre}-queries.jsonl", "w") as f:
         for query in queries:
             f.write(json.dumps(query) + "\n")
     size = sum(len(d["text"]) for d in documents)
-    print(f"make_eval_set: {len(documents)} documents ({size / 1e6:.1f} MB) and {len(queries)} queries "
-          f"from {root} in {args.out}", file=sys.stderr)
+    print(f"make_eval_set: {args.genre}: {len(documents)} documents ({size / 1e6:.1f} MB) and {len(queries)} "
+          f"queries from {origin} in {args.out}", file=sys.stderr)
     return 0
 
 
