@@ -38,20 +38,28 @@ extension Embedder {
             let width = shape[2]
             return output.withUnsafeMutableBufferPointer(as: Float.self) { values in
                 encodings.enumerated().map { row, encoding in
-                    var kept: [Float] = []
-                    kept.reserveCapacity(encoding.count * width)
-                    var count = 0
-                    for position in 0..<encoding.count where !encoding.specialTokensMask[position] {
-                        let base = (row * batch.sequenceLength + position) * width
-                        var norm: Float = 0
-                        for index in base..<(base + width) { norm += values[index] * values[index] }
-                        let scale: Float = norm > 0 ? 1 / norm.squareRoot() : 0
-                        for index in base..<(base + width) { kept.append(values[index] * scale) }
-                        count += 1
-                    }
-                    return TokenStates(count: count, width: width, values: kept)
+                    Self.unitStates(values, row: row, encoding: encoding, sequenceLength: batch.sequenceLength, width: width)
                 }
             }
         }
+    }
+
+    /// Row `row` of a [rows, sequenceLength, width] output: its tokens' vectors without special tokens or
+    /// padding, each scaled to unit length.
+    static func unitStates(
+        _ values: UnsafeMutableBufferPointer<Float>, row: Int, encoding: Encoding, sequenceLength: Int, width: Int
+    ) -> TokenStates {
+        var kept: [Float] = []
+        kept.reserveCapacity(encoding.count * width)
+        var count = 0
+        for position in 0..<encoding.count where !encoding.specialTokensMask[position] {
+            let base = (row * sequenceLength + position) * width
+            var norm: Float = 0
+            for index in base..<(base + width) { norm += values[index] * values[index] }
+            let scale: Float = norm > 0 ? 1 / norm.squareRoot() : 0
+            for index in base..<(base + width) { kept.append(values[index] * scale) }
+            count += 1
+        }
+        return TokenStates(count: count, width: width, values: kept)
     }
 }

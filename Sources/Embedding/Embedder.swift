@@ -103,6 +103,47 @@ public final class Embedder: Sendable {
         }
     }
 
+    /// Sentence embeddings and, from the same inference, each encoding's token states packed in `format`
+    /// (without [CLS], [SEP] or padding; nil for `.none`).
+    ///
+    /// - Throws: `OpenVINOError` (with kind `.timedOut` past the timeout), `CancellationError`, `ModelError`.
+    public func embed(_ encodings: [Encoding], tokenStates format: TokenStateFormat) async throws
+        -> [(vector: [Float], states: PackedTokenStates?)]
+    {
+        guard format != .none else { return try await embed(encodings).map { ($0, nil) } }
+        guard !encodings.isEmpty else { return [] }
+        let batch = BatchEncoding(
+            encodings, padID: tokenizer.paddingID, lengthMultiple: options.lengthMultiple, maximumLength: maximumLength)
+        let dimension = self.dimension
+        return try await model.run(batch, timeout: options.timeout) { request in
+            let pooled = try request.output("sentence_embedding")
+            let tokens = try request.output("token_embeddings")
+            let shape = tokens.shape
+            guard pooled.shape == [batch.rows, dimension], shape.count == 3, shape[0] == batch.rows,
+                shape[1] == batch.sequenceLength
+            else {
+                throw ModelError(
+                    path: request.model.source,
+                    message: "outputs have shapes \(pooled.shape) and \(shape), expected [\(batch.rows), \(dimension)] "
+                        + "and [\(batch.rows), \(batch.sequenceLength), hidden]")
+            }
+            let width = shape[2]
+            let vectors = pooled.withUnsafeMutableBufferPointer(as: Float.self) { values in
+                (0..<batch.rows).map { row in Array(values[(row * dimension)..<((row + 1) * dimension)]) }
+            }
+            let states = tokens.withUnsafeMutableBufferPointer(as: Float.self) { values in
+                encodings.enumerated().map { row, encoding in
+                    let unit = Self.unitStates(
+                        values, row: row, encoding: encoding, sequenceLength: batch.sequenceLength, width: width)
+                    return unit.values.withUnsafeBufferPointer {
+                        PackedTokenStates(rows: $0, count: unit.count, width: width, format: format)
+                    }
+                }
+            }
+            return zip(vectors, states).map { (vector: $0, states: Optional($1)) }
+        }
+    }
+
     /// Runs one padded batch on a request of its own (see `LoadedModel.run`).
     func run<R: Sendable>(_ batch: BatchEncoding, timeout: Duration, read: (InferRequest) throws -> R) async throws -> R {
         try await model.run(batch, timeout: timeout, read: read)

@@ -1,5 +1,6 @@
 public import Store
 public import TextIO
+import Embedding
 import Tokenizer
 
 // The messages the stages pass each other, in the order a document meets them:
@@ -93,12 +94,25 @@ struct ChunkJob: Sendable {
 struct DocumentPlan: Sendable {
     var sequence: UInt64
     var header: DocumentHeader
+    /// The title every chunk carries ("" when none).
+    var title: String
     var chunks: [ChunkPlan]
 }
 
 struct EmbeddedChunk: Sendable {
     var job: ChunkJob
-    var result: Result<[Float], EmbeddingFailure>
+    var result: Result<ChunkEmbedding, EmbeddingFailure>
+}
+
+/// A chunk's vector, and its packed token states when the store keeps them.
+struct ChunkEmbedding: Sendable {
+    var vector: [Float]
+    var states: PackedTokenStates?
+
+    init(vector: [Float], states: PackedTokenStates? = nil) {
+        self.vector = vector
+        self.states = states
+    }
 }
 
 struct EmbeddingFailure: Error, Sendable, Equatable, CustomStringConvertible {

@@ -92,7 +92,8 @@ public final class PipelineRunner: Sendable {
         let validating = ValidatingStage(
             validator: validator, definition: definition, monitor: monitor, shouldStop: stop,
             recheckRejected: writer.recheckRejected)
-        let chunking = ChunkingStage(chunker: chunker, validator: validator, monitor: monitor, shouldStop: stop)
+        let chunking = ChunkingStage(
+            chunker: chunker, validator: validator, monitor: monitor, titles: definition.chunkTitles, shouldStop: stop)
         let embedding = EmbeddingStage(
             engine: engine, definition: definition, monitor: monitor, faults: faults, shouldStop: stop)
         // The reader is not awaited when another stage fails: a read blocked on a hung mount cannot be

@@ -136,9 +136,42 @@ enum Schema {
             AND source IN (SELECT input FROM rejects WHERE code = 'inference_failed');
         UPDATE rejects SET document_key = NULL WHERE code = 'inference_failed';
         """,
+        // 3: token states kept per chunk (`PackedTokenStates`) so that late-interaction reranking reads them
+        // instead of running the model over every candidate again; each chunk's context (its document's title)
+        // searched as a column of its own; words matched by their Porter stems. The text index is rebuilt from
+        // the chunks' text (seconds for 100k chunks); older chunks have no context and no states until their
+        // documents are indexed again.
+        """
+        CREATE TABLE chunk_states (
+            chunk_id INTEGER PRIMARY KEY REFERENCES chunks(id) ON DELETE CASCADE,
+            states   BLOB NOT NULL
+        );
+        ALTER TABLE chunks ADD COLUMN context TEXT NOT NULL DEFAULT '';
+        DROP TRIGGER chunks_fts_insert;
+        DROP TRIGGER chunks_fts_delete;
+        DROP TRIGGER chunks_fts_update;
+        DROP TABLE chunks_fts;
+        CREATE VIRTUAL TABLE chunks_fts USING fts5(
+            context, text, content='chunks', content_rowid='id', tokenize='porter unicode61');
+        INSERT INTO chunks_fts(chunks_fts) VALUES ('rebuild');
+        CREATE TRIGGER chunks_fts_insert AFTER INSERT ON chunks BEGIN
+            INSERT INTO chunks_fts(rowid, context, text) VALUES (new.id, new.context, new.text);
+        END;
+        CREATE TRIGGER chunks_fts_delete AFTER DELETE ON chunks BEGIN
+            INSERT INTO chunks_fts(chunks_fts, rowid, context, text) VALUES ('delete', old.id, old.context, old.text);
+        END;
+        CREATE TRIGGER chunks_fts_update AFTER UPDATE OF context, text ON chunks BEGIN
+            INSERT INTO chunks_fts(chunks_fts, rowid, context, text) VALUES ('delete', old.id, old.context, old.text);
+            INSERT INTO chunks_fts(rowid, context, text) VALUES (new.id, new.context, new.text);
+        END;
+        """,
     ]
 
     static var version: Int { migrations.count }
+
+    /// The oldest version readers open as it is: version 2 lacks only `chunk_states`, which reads as "no token
+    /// states kept" (reranking then runs the model over the candidates).
+    static let oldestReadable = 2
 
     /// SQL for "now" as an ISO 8601 UTC timestamp with milliseconds.
     static let now = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"

@@ -144,10 +144,13 @@ extension Store {
             JOIN shard.documents s ON s.id = dm.document_id
             JOIN temp.merge_keys k ON k.key = s.key JOIN main.documents m ON m.key = s.key
             """)
+        // A shard written before schema 3 has no chunk contexts and no token states: its chunks come without.
+        let shardVersion = try connection.scalarInt("PRAGMA shard.user_version") ?? 0
         try connection.execute(
             """
-            INSERT INTO main.chunks (document_id, ordinal, key, text, char_start, char_end, token_count)
-            SELECT m.id, c.ordinal, c.key, c.text, c.char_start, c.char_end, c.token_count FROM shard.chunks c
+            INSERT INTO main.chunks (document_id, ordinal, key, text, char_start, char_end, token_count, context)
+            SELECT m.id, c.ordinal, c.key, c.text, c.char_start, c.char_end, c.token_count,
+                \(shardVersion >= 3 ? "c.context" : "''") FROM shard.chunks c
             JOIN shard.documents s ON s.id = c.document_id
             JOIN temp.merge_keys k ON k.key = s.key JOIN main.documents m ON m.key = s.key
             ORDER BY m.id, c.ordinal
@@ -168,6 +171,15 @@ extension Store {
             JOIN shard.documents s ON s.id = c.document_id JOIN temp.merge_keys k ON k.key = s.key
             JOIN main.chunks mc ON mc.key = c.key
             """)
+        if shardVersion >= 3 {
+            try connection.execute(
+                """
+                INSERT INTO main.chunk_states (chunk_id, states)
+                SELECT mc.id, cs.states FROM shard.chunk_states cs JOIN shard.chunks c ON c.id = cs.chunk_id
+                JOIN shard.documents s ON s.id = c.document_id JOIN temp.merge_keys k ON k.key = s.key
+                JOIN main.chunks mc ON mc.key = c.key
+                """)
+        }
         try connection.execute(
             """
             INSERT INTO main.rejects (

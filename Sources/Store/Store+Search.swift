@@ -167,7 +167,12 @@ extension Store {
         return try hits(scored)
     }
 
-    /// Top-k chunks by BM25 over chunk text (SQLite FTS5). Every word of `text` is searched (any may match).
+    /// How much a word matched in a chunk's context (its document's title) counts against one in its text.
+    static let contextWeight = 2.0
+
+    /// Top-k chunks by BM25 over chunk text and context (SQLite FTS5, Porter stems from schema 3). Every word of
+    /// `text` is searched (any may match) except common English words, which narrow nothing and make the
+    /// search slow; a query of nothing but those searches them all.
     public func keywordSearch(
         _ text: String, k: Int, filter: SearchFilter = SearchFilter()
     ) throws(StoreError)
@@ -184,7 +189,7 @@ extension Store {
             // Ask for more than k when filtering, then drop what the filter excludes.
             let statement = try connection.prepare(
                 """
-                SELECT f.rowid, c.document_id, bm25(chunks_fts) AS rank FROM chunks_fts f
+                SELECT f.rowid, c.document_id, bm25(chunks_fts, \(Self.contextWeight), 1.0) AS rank FROM chunks_fts f
                 JOIN chunks c ON c.id = f.rowid
                 WHERE chunks_fts MATCH ? ORDER BY rank LIMIT ?
                 """)
@@ -212,6 +217,25 @@ extension Store {
                 scored.append((id, statement.withBlob(at: 0) { Self.cosine(query, queryNorm, $0) }))
             }
             return scored.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }
+        }
+    }
+
+    /// The packed token states kept for each of `chunkIDs` (`PackedTokenStates` bytes), by chunk id; chunks
+    /// without them (indexed with `token_states` "none", or before the store kept them) are absent.
+    public func tokenStates(for chunkIDs: [Int64]) throws(StoreError) -> [Int64: [UInt8]] {
+        try perform("reading token states") {
+            let kept = try connection.scalarInt(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'chunk_states'") ?? 0
+            guard kept > 0 else { return [:] }
+            let statement = try connection.prepare("SELECT states FROM chunk_states WHERE chunk_id = ?")
+            var states: [Int64: [UInt8]] = [:]
+            for id in chunkIDs {
+                statement.reset()
+                try statement.bind([id])
+                guard try statement.step() else { continue }
+                states[id] = statement.withBlob(at: 0) { Array($0) }
+            }
+            return states
         }
     }
 
@@ -264,8 +288,22 @@ extension Store {
             }
         }
         if !current.isEmpty { words.append(current) }
-        return words.map { "\"\($0)\"" }.joined(separator: " OR ")
+        let telling = words.filter { !commonWords.contains($0.lowercased()) }
+        return (telling.isEmpty ? words : telling).map { "\"\($0)\"" }.joined(separator: " OR ")
     }
+
+    /// English words too common to narrow a search (articles, pronouns, auxiliaries, prepositions).
+    static let commonWords: Set<String> = [
+        "a", "about", "above", "after", "again", "all", "am", "an", "and", "any", "are", "as", "at", "be",
+        "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "could", "did", "do",
+        "does", "doing", "down", "during", "each", "few", "for", "from", "further", "had", "has", "have", "having",
+        "he", "her", "here", "hers", "him", "his", "how", "i", "if", "in", "into", "is", "it", "its", "itself",
+        "just", "me", "more", "most", "my", "no", "nor", "not", "now", "of", "off", "on", "once", "only", "or",
+        "other", "our", "ours", "out", "over", "own", "same", "she", "should", "so", "some", "such", "than", "that",
+        "the", "their", "theirs", "them", "then", "there", "these", "they", "this", "those", "through", "to", "too",
+        "under", "until", "up", "very", "was", "we", "were", "what", "when", "where", "which", "while", "who",
+        "whom", "why", "will", "with", "would", "you", "your", "yours",
+    ]
 
     static func norm(_ vector: [Float]) -> Float {
         var sum: Float = 0

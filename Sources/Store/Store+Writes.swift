@@ -230,12 +230,12 @@ private struct BatchWriter {
     mutating func insert(_ chunk: ChunkInput, documentID: Int64, documentKey: String) throws {
         let insert = try statement(
             """
-            INSERT INTO chunks (document_id, ordinal, key, text, char_start, char_end, token_count)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO chunks (document_id, ordinal, key, text, char_start, char_end, token_count, context)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """)
         try insert.bind([
             documentID, chunk.ordinal, "\(documentKey)#\(chunk.ordinal)", chunk.text, chunk.characterStart,
-            chunk.characterEnd, chunk.tokenCount,
+            chunk.characterEnd, chunk.tokenCount, chunk.context,
         ])
         _ = try insert.step()
         let chunkID = connection.lastInsertRowID
@@ -247,6 +247,11 @@ private struct BatchWriter {
         let codes = try statement("INSERT INTO vector_codes (chunk_id, document_id, scale, code) VALUES (?, ?, ?, ?)")
         try codes.bind([chunkID, documentID, Double(scale), code.map { UInt8(bitPattern: $0) }])
         _ = try codes.step()
+        if let states = chunk.tokenStates {
+            let insert = try statement("INSERT INTO chunk_states (chunk_id, states) VALUES (?, ?)")
+            try insert.bind([chunkID, states])
+            _ = try insert.step()
+        }
     }
 
     /// Records a reject or failure; a document's earlier rows are replaced, so they never pile up.

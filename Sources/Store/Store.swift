@@ -34,11 +34,13 @@ public final class Store {
     /// Checks before touching the file: a file that is not SQLite, an SQLite file of another application,
     /// or a store from a newer ovindex is refused with `StoreError` and left unchanged.
     public convenience init(path: String, mode: Mode = .readWrite) throws(StoreError) {
-        try self.init(path: path, mode: mode, migrations: Schema.migrations)
+        try self.init(path: path, mode: mode, migrations: Schema.migrations, readableFrom: Schema.oldestReadable)
     }
 
-    /// - Parameter migrations: the schema's migrations (the tests pass longer lists to exercise upgrades).
-    init(path: String, mode: Mode, migrations: [String]) throws(StoreError) {
+    /// - Parameters:
+    ///   - migrations: the schema's migrations (the tests pass longer lists to exercise upgrades).
+    ///   - readableFrom: the oldest version a reader opens without migrating (what it lacks reads as absent).
+    init(path: String, mode: Mode, migrations: [String], readableFrom: Int? = nil) throws(StoreError) {
         self.path = path
         self.mode = mode
         let exists = FileManager.default.fileExists(atPath: path)
@@ -77,7 +79,7 @@ public final class Store {
                         message: "is an empty SQLite file, not a store yet (a run that created it did not finish): "
                             + "run it again, or delete the file")
                 }
-                if version < migrations.count {
+                if version < (readableFrom ?? migrations.count) {
                     throw StoreError(
                         .notAStore, path: path,
                         message: "schema version \(version) needs an upgrade: open it once with a writing command")

@@ -9,15 +9,24 @@ public struct ChunkInput: Sendable, Equatable {
     public var characterEnd: Int
     public var tokenCount: Int
     public var embedding: [Float]
+    /// The chunk's packed token states (`PackedTokenStates`), kept for late-interaction reranking; nil when
+    /// the store does not keep them.
+    public var tokenStates: [UInt8]?
+    /// What the chunk belongs to (its document's title), searched beside its text.
+    public var context: String
 
-    public init(ordinal: Int, text: String, characterStart: Int, characterEnd: Int, tokenCount: Int, embedding: [Float])
-    {
+    public init(
+        ordinal: Int, text: String, characterStart: Int, characterEnd: Int, tokenCount: Int, embedding: [Float],
+        tokenStates: [UInt8]? = nil, context: String = ""
+    ) {
         self.ordinal = ordinal
         self.text = text
         self.characterStart = characterStart
         self.characterEnd = characterEnd
         self.tokenCount = tokenCount
         self.embedding = embedding
+        self.tokenStates = tokenStates
+        self.context = context
     }
 }
 

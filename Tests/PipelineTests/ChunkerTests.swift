@@ -66,3 +66,19 @@ import Tokenizer
         #expect(try chunker(50, 10).chunks(of: text) == chunker(50, 10).chunks(of: text))
     }
 }
+
+@Suite struct ChunkerReservationTests {
+    @Test func piecesReservedForATitleComeOutOfEveryWindow() throws {
+        let chunker = Chunker(
+            tokenizer: try #require(ChunkerTests.tokenizer), maxTokens: 40, overlap: 8)
+        let text = (0..<40).map { "Sentence \($0) is about reserving room for titles." }.joined(separator: " ")
+        let plain = chunker.chunks(of: text)
+        let reserved = chunker.chunks(of: text, reserving: 12)
+        #expect(plain.allSatisfy { $0.tokenIDs.count <= 40 })
+        #expect(reserved.allSatisfy { $0.tokenIDs.count <= 28 })
+        #expect(reserved.count > plain.count)
+        // A reservation larger than the budget still leaves the text one piece a window, and ends.
+        let tiny = chunker.chunks(of: "one two three", reserving: 100)
+        #expect(tiny.map(\.tokenIDs.count) == [1, 1, 1])
+    }
+}

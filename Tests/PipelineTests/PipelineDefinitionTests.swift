@@ -44,7 +44,11 @@ import Testing
         #expect(error(#"{"store": "s", "sources": [{"path": "d"}], "chunk": {}}"#)?.field == "chunk")
         let nested = error(#"{"store": "s", "sources": [{"path": "d"}], "chunking": {"overlap": 3}}"#)
         #expect(nested?.field == "chunking.overlap")
-        #expect(nested?.description.contains("is not a known field (known here: max_tokens, overlap_tokens)") == true)
+        #expect(nested?.description.contains("is not a known field (known here: max_tokens, overlap_tokens, title)") == true)
+        // Token states: one of the formats, named when wrong.
+        let states = error(#"{"store": "s", "sources": [{"path": "d"}], "token_states": "fp16"}"#)
+        #expect(states?.field == "token_states")
+        #expect(states?.description.contains("must be one of none, int8, binary") == true)
         #expect(error(#"{"store": "s", "sources": [{"path": "d", "includes": []}]}"#)?.field == "sources[0].includes")
     }
 

@@ -128,7 +128,7 @@ extension RemovalPlanTests {
 
 @Suite struct FailureBreakerTests {
     func verdict(_ failed: Bool) -> BatchVerdict {
-        BatchVerdict(failed ? [.failure(EmbeddingFailure(message: "boom"))] : [.success([1])])
+        BatchVerdict(failed ? [.failure(EmbeddingFailure(message: "boom"))] : [.success(ChunkEmbedding(vector: [1]))])
     }
 
     @Test func tripsOnThreeFailuresWhenTheyAreHalf() throws {
@@ -149,7 +149,7 @@ extension RemovalPlanTests {
     }
 
     @Test func aBatchWithSomeGoodChunksIsNotAFailedBatch() {
-        #expect(!BatchVerdict([.success([1]), .failure(EmbeddingFailure(message: "bad chunk"))]).failed)
+        #expect(!BatchVerdict([.success(ChunkEmbedding(vector: [1])), .failure(EmbeddingFailure(message: "bad chunk"))]).failed)
         #expect(!BatchVerdict([]).failed)
     }
 }

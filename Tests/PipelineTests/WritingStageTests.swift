@@ -37,7 +37,7 @@ import Tokenizer
     func plan(_ sequence: UInt64, _ key: String, chunks: Int, hash: String = "h") -> WriterMessage {
         .planned(
             DocumentPlan(
-                sequence: sequence, header: header(key, hash: hash),
+                sequence: sequence, header: header(key, hash: hash), title: "",
                 chunks: (0..<chunks).map {
                     ChunkPlan(ordinal: $0, tokenIDs: [1, 2], text: "chunk \($0)", characterStart: 0, characterEnd: 5)
                 }))
@@ -49,7 +49,7 @@ import Tokenizer
         let job = ChunkJob(document: sequence, ordinal: ordinal, encoding: encoding)
         return EmbeddedChunk(
             job: job,
-            result: failing ? .failure(EmbeddingFailure(message: "boom")) : .success(Array(repeating: 0.5, count: 8)))
+            result: failing ? .failure(EmbeddingFailure(message: "boom")) : .success(ChunkEmbedding(vector: Array(repeating: 0.5, count: 8))))
     }
 
     func feed(_ writer: WritingStage, _ messages: [WriterMessage]) async throws {

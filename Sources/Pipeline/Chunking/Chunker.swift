@@ -20,7 +20,12 @@ public struct Chunker: Sendable {
     }
 
     /// The chunks of `text`, in order (none for a text with no word pieces after normalization).
-    public func chunks(of text: String) -> [ChunkPlan] {
+    ///
+    /// - Parameter reserved: word pieces of each window kept for something else (the document's title), taken
+    ///   from `maxTokens`; at least one piece is always left for the text.
+    public func chunks(of text: String, reserving reserved: Int = 0) -> [ChunkPlan] {
+        let maxTokens = max(1, min(self.maxTokens - reserved, self.maxTokens))
+        let overlap = min(self.overlap, maxTokens - 1)
         let encoding = tokenizer.encode(text, addSpecialTokens: false)
         let count = encoding.count
         guard count > 0 else { return [] }

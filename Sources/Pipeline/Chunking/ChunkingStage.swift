@@ -7,6 +7,8 @@ struct ChunkingStage {
     let chunker: Chunker
     let validator: Validator
     let monitor: RunMonitor
+    /// Whether each chunk carries its document's title (`chunking.title`).
+    var titles = true
     let shouldStop: @Sendable () -> Bool
 
     func run(
@@ -22,8 +24,13 @@ struct ChunkingStage {
             }
             let clock = ContinuousClock()
             let started = clock.now
-            let plans = chunker.chunks(of: document.text)
-            let encodings = plans.map { chunker.tokenizer.encoding(wrapping: $0.tokenIDs[...]) }
+            // The title goes in front of every chunk's pieces, within the model's budget.
+            let title = titles ? DocumentTitle.of(document.header, text: document.text) : ""
+            let titleIDs =
+                title.isEmpty
+                ? [] : Array(chunker.tokenizer.encode(title + ":", addSpecialTokens: false).ids.prefix(DocumentTitle.maximumTokens))
+            let plans = chunker.chunks(of: document.text, reserving: titleIDs.count)
+            let encodings = plans.map { chunker.tokenizer.encoding(wrapping: (titleIDs + $0.tokenIDs)[...]) }
             let busy = (clock.now - started).seconds
             monitor.update { $0.chunkerSeconds += busy }
             if let reject = validator.validate(chunks: plans.count, of: document.header) {
@@ -32,7 +39,7 @@ struct ChunkingStage {
                 continue
             }
             sequence += 1
-            try await results.send(.planned(DocumentPlan(sequence: sequence, header: document.header, chunks: plans)))
+            try await results.send(.planned(DocumentPlan(sequence: sequence, header: document.header, title: title, chunks: plans)))
             for (plan, encoding) in zip(plans, encodings) {
                 try await chunks.send(ChunkJob(document: sequence, ordinal: plan.ordinal, encoding: encoding))
             }

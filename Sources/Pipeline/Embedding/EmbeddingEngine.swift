@@ -11,6 +11,10 @@ public protocol EmbeddingEngine: Sendable {
     ///
     /// - Throws: whatever the engine fails with (`isTimeout` tells a timeout), `CancellationError`.
     func embed(_ encodings: [Encoding]) async throws -> [[Float]]
+    /// `embed(_:)` with each encoding's token states packed in `format` from the same inference (nil states
+    /// for `.none`, or from an engine that has none).
+    func embed(_ encodings: [Encoding], tokenStates format: TokenStateFormat) async throws
+        -> [(vector: [Float], states: PackedTokenStates?)]
     /// Whether `error` (thrown by `embed`) says the batch ran past its timeout: the machine is too slow or too
     /// loaded, not a chunk bad, so the batch is not split to find one.
     func isTimeout(_ error: any Error) -> Bool
@@ -18,6 +22,12 @@ public protocol EmbeddingEngine: Sendable {
 
 extension EmbeddingEngine {
     public func isTimeout(_ error: any Error) -> Bool { false }
+
+    public func embed(_ encodings: [Encoding], tokenStates format: TokenStateFormat) async throws
+        -> [(vector: [Float], states: PackedTokenStates?)]
+    {
+        try await embed(encodings).map { ($0, nil) }
+    }
 }
 
 extension Embedder: EmbeddingEngine {

@@ -21,6 +21,7 @@ struct EmbeddingStage {
         let timeout = definition.inferenceTimeoutSeconds
         let faults = self.faults
         let shouldStop = self.shouldStop
+        let tokenStates = definition.tokenStates
         var breaker = FailureBreaker(timeoutSeconds: timeout)
         try await withThrowingTaskGroup(of: BatchVerdict.self) { group in
             var running = 0
@@ -55,7 +56,8 @@ struct EmbeddingStage {
                     let injected = faults.failsInference(batch: number)
                     group.addTask {
                         let outcome = try await Self.embed(
-                            batch, engine: engine, retry: true, injected: injected, timeoutSeconds: timeout)
+                            batch, engine: engine, tokenStates: tokenStates, retry: true, injected: injected,
+                            timeoutSeconds: timeout)
                         monitor.update { snapshot in
                             snapshot.tokensComputed += computed
                             for (job, result) in outcome {
@@ -82,24 +84,24 @@ struct EmbeddingStage {
     /// isolated (a timeout is not split: it says the machine is too slow, not that a chunk is bad).
     /// Cancellation is never retried. `injected` fails every attempt (the fault plan).
     static func embed(
-        _ batch: [ChunkJob], engine: any EmbeddingEngine, retry: Bool, injected: Bool = false,
-        timeoutSeconds: Double = 30
+        _ batch: [ChunkJob], engine: any EmbeddingEngine, tokenStates: TokenStateFormat = .none, retry: Bool,
+        injected: Bool = false, timeoutSeconds: Double = 30
     ) async throws
-        -> [(ChunkJob, Result<[Float], EmbeddingFailure>)]
+        -> [(ChunkJob, Result<ChunkEmbedding, EmbeddingFailure>)]
     {
         do {
             if injected { throw EmbeddingFailure(message: "inference failed (injected by OVINDEX_FAULTS)") }
-            let vectors = try await engine.embed(batch.map(\.encoding))
+            let vectors = try await engine.embed(batch.map(\.encoding), tokenStates: tokenStates)
             guard vectors.count == batch.count else {
                 throw EmbeddingFailure(message: "the model returned \(vectors.count) vectors for \(batch.count) chunks")
             }
-            return zip(batch, vectors).map { ($0, .success($1)) }
+            return zip(batch, vectors).map { ($0, .success(ChunkEmbedding(vector: $1.vector, states: $1.states))) }
         } catch is CancellationError {
             throw CancellationError()
         } catch {
             if retry {
                 return try await embed(
-                    batch, engine: engine, retry: false, injected: injected, timeoutSeconds: timeoutSeconds)
+                    batch, engine: engine, tokenStates: tokenStates, retry: false, injected: injected, timeoutSeconds: timeoutSeconds)
             }
             let timedOut = engine.isTimeout(error)
             if batch.count == 1 || timedOut {
@@ -110,10 +112,10 @@ struct EmbeddingStage {
             }
             let middle = batch.count / 2
             return try await embed(
-                Array(batch[..<middle]), engine: engine, retry: false, injected: injected,
+                Array(batch[..<middle]), engine: engine, tokenStates: tokenStates, retry: false, injected: injected,
                 timeoutSeconds: timeoutSeconds)
                 + embed(
-                    Array(batch[middle...]), engine: engine, retry: false, injected: injected,
+                    Array(batch[middle...]), engine: engine, tokenStates: tokenStates, retry: false, injected: injected,
                     timeoutSeconds: timeoutSeconds)
         }
     }

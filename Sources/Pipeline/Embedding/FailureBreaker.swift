@@ -3,7 +3,7 @@ struct BatchVerdict: Sendable {
     var failed: Bool
     var message: String?
 
-    init(_ results: [Result<[Float], EmbeddingFailure>]) {
+    init(_ results: [Result<ChunkEmbedding, EmbeddingFailure>]) {
         var message: String?
         var failures = 0
         for result in results {

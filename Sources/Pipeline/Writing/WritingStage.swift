@@ -10,7 +10,7 @@ import TextIO
 final class WritingStage {
     private struct Assembly {
         var plan: DocumentPlan
-        var vectors: [[Float]?]
+        var vectors: [ChunkEmbedding?]
         var remaining: Int
         var failure: String?
     }
@@ -185,8 +185,8 @@ final class WritingStage {
             return
         }
         switch chunk.result {
-        case .success(let vector):
-            assembly.vectors[chunk.job.ordinal] = vector
+        case .success(let embedding):
+            assembly.vectors[chunk.job.ordinal] = embedding
         case .failure(let error):
             assembly.failure = assembly.failure ?? "chunk \(chunk.job.ordinal): \(error)"
         }
@@ -208,14 +208,15 @@ final class WritingStage {
         }
         var chunks: [ChunkInput] = []
         for plan in assembly.plan.chunks {
-            guard let vector = assembly.vectors[plan.ordinal] else {
+            guard let embedding = assembly.vectors[plan.ordinal] else {
                 invariantBroken = invariantBroken ?? "document \(header.key) was complete without a vector for chunk \(plan.ordinal)"
                 return
             }
             chunks.append(
                 ChunkInput(
                     ordinal: plan.ordinal, text: plan.text, characterStart: plan.characterStart,
-                    characterEnd: plan.characterEnd, tokenCount: plan.tokenIDs.count, embedding: vector))
+                    characterEnd: plan.characterEnd, tokenCount: plan.tokenIDs.count, embedding: embedding.vector,
+                    tokenStates: embedding.states?.bytes, context: assembly.plan.title))
         }
         finished.append(
             DocumentInput(

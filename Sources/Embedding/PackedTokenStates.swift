@@ -1,0 +1,147 @@
+/// How a chunk's token states are kept in the store for late-interaction reranking.
+public enum TokenStateFormat: String, CaseIterable, Sendable {
+    /// Not kept: reranking runs the model over each candidate again.
+    case none
+    /// One signed byte per dimension and a float scale per token: `width + 4` bytes a token.
+    case int8
+    /// One sign bit per dimension: `width / 8` bytes a token.
+    case binary
+
+    var code: UInt8 {
+        switch self {
+        case .none: 0
+        case .int8: 1
+        case .binary: 2
+        }
+    }
+}
+
+/// One chunk's token states, compressed to a byte blob the store keeps beside its vector.
+///
+/// Layout (little-endian): format (1 byte: 1 int8, 2 binary), width (2 bytes), token count (2 bytes), then one
+/// row per token: int8 — a float32 scale and `width` codes with `x ≈ code × scale`; binary — `width / 8` bytes of
+/// sign bits (bit set: the value is positive). Rows come from unit-length token vectors, so a dot product with
+/// a unit query token reads as a cosine (binary: up to a constant factor, which MaxSim's ordering ignores).
+public struct PackedTokenStates: Sendable, Equatable {
+    public static let headerBytes = 5
+    public var bytes: [UInt8]
+
+    public init(bytes: [UInt8]) {
+        self.bytes = bytes
+    }
+
+    /// Packs `count` rows of `width` values (unit-length rows, as `Embedder.tokenStates` gives them).
+    public init(rows values: UnsafeBufferPointer<Float>, count: Int, width: Int, format: TokenStateFormat) {
+        precondition(format != .none && count <= Int(UInt16.max) && width <= Int(UInt16.max))
+        let rowBytes = format == .int8 ? width + 4 : (width + 7) / 8
+        var bytes = [UInt8](repeating: 0, count: Self.headerBytes + count * rowBytes)
+        bytes[0] = format.code
+        bytes[1] = UInt8(width & 0xFF)
+        bytes[2] = UInt8(width >> 8)
+        bytes[3] = UInt8(count & 0xFF)
+        bytes[4] = UInt8(count >> 8)
+        for row in 0..<count {
+            let base = row * width
+            let out = Self.headerBytes + row * rowBytes
+            switch format {
+            case .int8:
+                var largest: Float = 0
+                for d in 0..<width { largest = max(largest, abs(values[base + d])) }
+                let scale = largest > 0 ? largest / 127 : 0
+                withUnsafeBytes(of: scale.bitPattern.littleEndian) { raw in
+                    for i in 0..<4 { bytes[out + i] = raw[i] }
+                }
+                let inverse = scale > 0 ? 1 / scale : 0
+                for d in 0..<width {
+                    let code = Int8(clamping: Int((values[base + d] * inverse).rounded()))
+                    bytes[out + 4 + d] = UInt8(bitPattern: code)
+                }
+            case .binary:
+                for d in 0..<width where values[base + d] > 0 {
+                    bytes[out + d / 8] |= 1 << UInt8(d % 8)
+                }
+            case .none:
+                break
+            }
+        }
+        self.bytes = bytes
+    }
+
+    /// The format, width and token count the header gives, or nil when the blob is not a valid packing.
+    public var header: (format: TokenStateFormat, width: Int, count: Int)? {
+        guard bytes.count >= Self.headerBytes else { return nil }
+        let width = Int(bytes[1]) | Int(bytes[2]) << 8
+        let count = Int(bytes[3]) | Int(bytes[4]) << 8
+        let format: TokenStateFormat
+        switch bytes[0] {
+        case 1: format = .int8
+        case 2: format = .binary
+        default: return nil
+        }
+        let rowBytes = format == .int8 ? width + 4 : (width + 7) / 8
+        guard width > 0, bytes.count == Self.headerBytes + count * rowBytes else { return nil }
+        return (format, width, count)
+    }
+
+    /// Late-interaction relevance against a query's unit token states: for each query token, the best dot
+    /// product with any stored token, averaged over the query's tokens (as `maxSim` does on float states).
+    /// Nil when the blob is not a valid packing or its width differs from the query's.
+    public func maxSim(query: TokenStates) -> Float? {
+        guard let (format, width, count) = header, width == query.width else { return nil }
+        guard query.count > 0, count > 0 else { return 0 }
+        var total: Float = 0
+        let rowBytes = format == .int8 ? width + 4 : (width + 7) / 8
+        var best = [Float](repeating: -.infinity, count: query.count)
+        var row = [Float](repeating: 0, count: width)
+        bytes.withUnsafeBufferPointer { raw in
+            query.values.withUnsafeBufferPointer { q in
+                row.withUnsafeMutableBufferPointer { decoded in
+                    for token in 0..<count {
+                        // Each stored token is decoded once, then compared with every query token.
+                        let base = Self.headerBytes + token * rowBytes
+                        switch format {
+                        case .int8:
+                            let scale = Float(
+                                bitPattern: UInt32(raw[base]) | UInt32(raw[base + 1]) << 8
+                                    | UInt32(raw[base + 2]) << 16 | UInt32(raw[base + 3]) << 24)
+                            for d in 0..<width { decoded[d] = Float(Int8(bitPattern: raw[base + 4 + d])) * scale }
+                        case .binary:
+                            for d in 0..<width { decoded[d] = raw[base + d / 8] & (1 << UInt8(d % 8)) != 0 ? 1 : -1 }
+                        case .none:
+                            break
+                        }
+                        for i in 0..<query.count {
+                            let dot = dotProduct(q.baseAddress! + i * width, decoded.baseAddress!, width)
+                            if dot > best[i] { best[i] = dot }
+                        }
+                    }
+                }
+            }
+        }
+        for value in best { total += value }
+        let mean = total / Float(query.count)
+        // Sign vectors have length √width: scaled back so that scores read as cosines.
+        return format == .binary ? mean / Float(width).squareRoot() : mean
+    }
+}
+
+/// The dot product of two float rows, sixteen lanes at a time (the compiler does not reorder a scalar float sum).
+@inline(__always)
+public func dotProduct(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ count: Int) -> Float {
+    var sum = SIMD16<Float>()
+    var index = 0
+    let rawA = UnsafeRawPointer(a)
+    let rawB = UnsafeRawPointer(b)
+    while index + 16 <= count {
+        let x = rawA.loadUnaligned(fromByteOffset: index * 4, as: SIMD16<Float>.self)
+        let y = rawB.loadUnaligned(fromByteOffset: index * 4, as: SIMD16<Float>.self)
+        sum += x * y
+        index += 16
+    }
+    var total = sum.sum()
+    while index < count {
+        total += a[index] * b[index]
+        index += 1
+    }
+    return total
+}

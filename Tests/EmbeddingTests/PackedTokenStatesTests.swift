@@ -1,0 +1,105 @@
+import Testing
+
+@testable import Embedding
+
+@Suite struct PackedTokenStatesTests {
+    /// Deterministic unit rows: a linear congruential generator, so the test needs no seedable RNG.
+    static func unitRows(count: Int, width: Int, seed: UInt64) -> [Float] {
+        var state = seed
+        var values: [Float] = []
+        for _ in 0..<count {
+            var row: [Float] = []
+            for _ in 0..<width {
+                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                row.append(Float(Int64(bitPattern: state >> 11) % 2001 - 1000) / 1000)
+            }
+            let norm = row.reduce(0) { $0 + $1 * $1 }.squareRoot()
+            values += row.map { $0 / norm }
+        }
+        return values
+    }
+
+    /// MaxSim on float states, written out plainly.
+    static func exactMaxSim(_ query: [Float], queryTokens: Int, _ passage: [Float], passageTokens: Int, width: Int)
+        -> Float
+    {
+        var total: Float = 0
+        for i in 0..<queryTokens {
+            var best = -Float.infinity
+            for j in 0..<passageTokens {
+                var dot: Float = 0
+                for d in 0..<width { dot += query[i * width + d] * passage[j * width + d] }
+                best = max(best, dot)
+            }
+            total += best
+        }
+        return total / Float(queryTokens)
+    }
+
+    static func pack(_ values: [Float], count: Int, width: Int, _ format: TokenStateFormat) -> PackedTokenStates {
+        values.withUnsafeBufferPointer { PackedTokenStates(rows: $0, count: count, width: width, format: format) }
+    }
+
+    @Test func int8StatesScoreAsTheFloatStatesDo() {
+        let width = 384
+        let query = TokenStates(count: 7, width: width, values: Self.unitRows(count: 7, width: width, seed: 1))
+        for seed in 2...6 {
+            let passage = Self.unitRows(count: 40, width: width, seed: UInt64(seed))
+            let exact = Self.exactMaxSim(query.values, queryTokens: 7, passage, passageTokens: 40, width: width)
+            let packed = Self.pack(passage, count: 40, width: width, .int8)
+            #expect(packed.bytes.count == PackedTokenStates.headerBytes + 40 * (width + 4))
+            let score = try? #require(packed.maxSim(query: query))
+            #expect(abs((score ?? 99) - exact) < 0.01, "seed \(seed): \(score ?? 99) vs \(exact)")
+        }
+    }
+
+    @Test func binaryStatesTakeOneBitPerValueAndStillFindTheMatchingPassage() {
+        let width = 384
+        let rows = Self.unitRows(count: 12, width: width, seed: 9)
+        let query = TokenStates(count: 4, width: width, values: Array(rows[0..<(4 * width)]))
+        // One passage holds the query's own tokens among others; the rest do not.
+        let matching = Self.pack(rows, count: 12, width: width, .binary)
+        #expect(matching.bytes.count == PackedTokenStates.headerBytes + 12 * width / 8)
+        let matchingScore = try? #require(matching.maxSim(query: query))
+        for seed in 20...24 {
+            let other = Self.pack(Self.unitRows(count: 12, width: width, seed: UInt64(seed)), count: 12, width: width, .binary)
+            let otherScore = try? #require(other.maxSim(query: query))
+            #expect((matchingScore ?? 0) > (otherScore ?? 1))
+        }
+        // Scaled back to read as a cosine: a token's own sign pattern scores about √(2/π) ≈ 0.8, never above 1.
+        #expect((matchingScore ?? 0) > 0.6 && (matchingScore ?? 2) <= 1)
+    }
+
+    @Test func aDamagedOrForeignBlobGivesNoScoreRatherThanAWrongOne() {
+        let width = 16
+        let good = Self.pack(Self.unitRows(count: 3, width: width, seed: 3), count: 3, width: width, .int8)
+        let query = TokenStates(count: 1, width: width, values: Self.unitRows(count: 1, width: width, seed: 4))
+        #expect(good.header?.count == 3 && good.header?.width == 16 && good.header?.format == .int8)
+        #expect(good.maxSim(query: query) != nil)
+        var truncated = good
+        truncated.bytes.removeLast()
+        var unknown = good
+        unknown.bytes[0] = 9
+        for broken in [truncated, unknown, PackedTokenStates(bytes: []), PackedTokenStates(bytes: [1, 0])] {
+            #expect(broken.header == nil)
+            #expect(broken.maxSim(query: query) == nil)
+        }
+        // A query of another width (another model) is not compared.
+        let wide = TokenStates(count: 1, width: 32, values: Self.unitRows(count: 1, width: 32, seed: 5))
+        #expect(good.maxSim(query: wide) == nil)
+    }
+
+    @Test func theVectorisedDotProductAgreesWithASimpleSum() {
+        for count in [0, 1, 15, 16, 17, 384, 390] {
+            let a = (0..<count).map { Float($0 % 7) - 3 }
+            let b = (0..<count).map { Float($0 % 5) / 2 }
+            let expected = zip(a, b).reduce(Float(0)) { $0 + $1.0 * $1.1 }
+            let dot = a.withUnsafeBufferPointer { pa in
+                b.withUnsafeBufferPointer { pb in
+                    count == 0 ? 0 : dotProduct(pa.baseAddress!, pb.baseAddress!, count)
+                }
+            }
+            #expect(abs(dot - expected) < 1e-3, "\(count)")
+        }
+    }
+}
