@@ -1,14 +1,21 @@
+import Embedding
+
 /// Reciprocal-rank fusion: each list adds 1 / (constant + rank) to an item's score (rank counted from 1).
 ///
 /// The constant 60 is the one Cormack, Clarke and Büttcher found robust (SIGIR 2009); scores of different
 /// kinds (cosine, BM25) need no calibration since only ranks count.
-public func reciprocalRankFusion(_ lists: [[Int64]], constant: Double = 60) -> [(id: Int64, score: Double)] {
+///
+/// - Parameter weights: one per list (default 1 each): how much a rank in that list counts.
+public func reciprocalRankFusion(_ lists: [[Int64]], weights: [Double]? = nil, constant: Double = 60)
+    -> [(id: Int64, score: Double)]
+{
     var scores: [Int64: Double] = [:]
     var firstSeen: [Int64: Int] = [:]
     var order = 0
-    for list in lists {
+    for (index, list) in lists.enumerated() {
+        let weight = weights?[index] ?? 1
         for (rank, id) in list.enumerated() {
-            scores[id, default: 0] += 1 / (constant + Double(rank + 1))
+            scores[id, default: 0] += weight / (constant + Double(rank + 1))
             if firstSeen[id] == nil {
                 firstSeen[id] = order
                 order += 1
@@ -31,9 +38,7 @@ public func maxSim(query: [Float], queryTokens: Int, passage: [Float], passageTo
                 let qBase = i * width
                 var best = -Float.infinity
                 for j in 0..<passageTokens {
-                    let pBase = j * width
-                    var dot: Float = 0
-                    for d in 0..<width { dot += q[qBase + d] * p[pBase + d] }
+                    let dot = dotProduct(q.baseAddress! + qBase, p.baseAddress! + j * width, width)
                     if dot > best { best = dot }
                 }
                 total += best

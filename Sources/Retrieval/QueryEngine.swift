@@ -7,10 +7,20 @@ import Host
 /// reranking.
 public struct QueryResult: Sendable, Equatable {
     public var hit: SearchHit
-    /// The final score: the reranker's when there is one, else the retrieval score.
+    /// The score that ranked it: the retrieval score without reranking; the reranker's score, or, when the
+    /// first stage's ranks are fused back in (`QueryOptions.rerankFusion`), the fused reciprocal-rank score.
     public var score: Float
     /// Cosine (vector), BM25 (keyword) or fused reciprocal-rank score (hybrid).
     public var retrievalScore: Float
+    /// The reranker's own score (nil without reranking).
+    public var rerankScore: Float?
+
+    public init(hit: SearchHit, score: Float, retrievalScore: Float, rerankScore: Float? = nil) {
+        self.hit = hit
+        self.score = score
+        self.retrievalScore = retrievalScore
+        self.rerankScore = rerankScore
+    }
 }
 
 /// A query's results and where its time went.
@@ -20,6 +30,13 @@ public struct QueryAnswer: Sendable {
     public var retrievalSeconds: Double
     public var rerankSeconds: Double
     public var seconds: Double { retrievalSeconds + rerankSeconds }
+}
+
+/// One query's candidate lists and late-interaction scores (`QueryEngine.trace`).
+public struct QueryTrace: Sendable {
+    public var vector: [(chunkID: Int64, documentKey: String)]
+    public var keyword: [(chunkID: Int64, documentKey: String)]
+    public var lateInteraction: [Int64: Float]
 }
 
 /// Answers similarity queries against one store: embeds the question, retrieves candidates, reranks them and
@@ -93,15 +110,36 @@ public final class QueryEngine {
                 results: results, candidates: scored.count, retrievalSeconds: (clock.now - started).seconds,
                 rerankSeconds: 0)
         }
-        let candidates = try await self.candidates(text, options: options)
+        let stage = try await firstStage(text, options: options)
+        let candidates = stage.fused
         let retrieved = clock.now
-        let scores =
-            options.rerank == .none
-            ? candidates.map(\.score) : try await rerank(text, candidates: candidates.map(\.hit), method: options.rerank)
-        var results = zip(candidates, scores).map { candidate, score in
-            QueryResult(hit: candidate.hit, score: score, retrievalScore: candidate.score)
+        var results: [QueryResult]
+        if options.rerank == .none {
+            results = candidates.map { QueryResult(hit: $0.hit, score: $0.score, retrievalScore: $0.score) }
+        } else {
+            let scores = try await rerank(text, candidates: candidates.map(\.hit), method: options.rerank)
+            results = zip(candidates, scores).map { candidate, score in
+                QueryResult(hit: candidate.hit, score: score, retrievalScore: candidate.score, rerankScore: score)
+            }
+            results.sort { $0.score != $1.score ? $0.score > $1.score : $0.hit.chunkID < $1.hit.chunkID }
+            let weights = options.rerankFusion
+            if weights.vector > 0 || weights.keyword > 0 {
+                // The first stage's lists still count, fused by rank with the reranker's order, over the
+                // candidates only.
+                let pool = Set(candidates.map(\.hit.chunkID))
+                let fused = reciprocalRankFusion(
+                    [
+                        results.map(\.hit.chunkID), stage.vector.map(\.chunkID).filter(pool.contains),
+                        stage.keyword.map(\.chunkID).filter(pool.contains),
+                    ], weights: [1, weights.vector, weights.keyword])
+                let fusedScore = Dictionary(uniqueKeysWithValues: fused.map { ($0.id, $0.score) })
+                let position = Dictionary(uniqueKeysWithValues: fused.enumerated().map { ($1.id, $0) })
+                for index in results.indices {
+                    results[index].score = Float(fusedScore[results[index].hit.chunkID] ?? 0)
+                }
+                results.sort { position[$0.hit.chunkID, default: .max] < position[$1.hit.chunkID, default: .max] }
+            }
         }
-        results.sort { $0.score != $1.score ? $0.score > $1.score : $0.hit.chunkID < $1.hit.chunkID }
         if options.groupByDocument {
             var seen = Set<String>()
             results = results.filter { seen.insert($0.hit.documentKey).inserted }
@@ -115,19 +153,29 @@ public final class QueryEngine {
     /// Candidate chunks with their retrieval scores, best first: `options.candidates` of them at most, from
     /// `options.mode`, before reranking and grouping.
     public func candidates(_ text: String, options: QueryOptions) async throws -> [(hit: SearchHit, score: Float)] {
+        try await firstStage(text, options: options).fused
+    }
+
+    /// The lists the mode searched (best first) and the candidates they give.
+    private func firstStage(_ text: String, options: QueryOptions) async throws
+        -> (vector: [SearchHit], keyword: [SearchHit], fused: [(hit: SearchHit, score: Float)])
+    {
         let count = options.candidates
         switch options.mode {
         case .vector:
-            return try await vectorSearch(text, count: count, filter: options.filter).map { ($0, $0.score) }
+            let vector = try await vectorSearch(text, count: count, filter: options.filter)
+            return (vector, [], vector.map { ($0, $0.score) })
         case .keyword:
-            return try store.keywordSearch(text, k: count, filter: options.filter).map { ($0, $0.score) }
+            let keyword = try store.keywordSearch(text, k: count, filter: options.filter)
+            return ([], keyword, keyword.map { ($0, $0.score) })
         case .hybrid:
             let vector = try await vectorSearch(text, count: count, filter: options.filter)
             let keyword = try store.keywordSearch(text, k: count, filter: options.filter)
             var byID: [Int64: SearchHit] = [:]
             for hit in vector + keyword { byID[hit.chunkID] = hit }
-            let fused = reciprocalRankFusion([vector.map(\.chunkID), keyword.map(\.chunkID)])
-            return fused.prefix(count).compactMap { item in byID[item.id].map { ($0, Float(item.score)) } }
+            let fused = reciprocalRankFusion(
+                [vector.map(\.chunkID), keyword.map(\.chunkID)], weights: [1, options.keywordWeight])
+            return (vector, keyword, fused.prefix(count).compactMap { item in byID[item.id].map { ($0, Float(item.score)) } })
         }
     }
 
@@ -136,9 +184,27 @@ public final class QueryEngine {
         return try store.search(vector, k: count, candidates: count, filter: filter, index: index)
     }
 
-    /// One score per candidate, in the candidates' order.
+    /// One score per candidate, in the candidates' order. Late interaction reads the token states the store
+    /// keeps and runs the model only over candidates without them.
     func rerank(_ text: String, candidates: [SearchHit], method: RerankMethod) async throws -> [Float] {
-        try await Reranker(embedder: embedder, crossEncoder: crossEncoder, batchTokens: batchTokens)
-            .scores(query: text, passages: candidates.map(\.text), method: method)
+        let stored = method == .lateInteraction ? try store.tokenStates(for: candidates.map(\.chunkID)) : [:]
+        return try await Reranker(embedder: embedder, crossEncoder: crossEncoder, batchTokens: batchTokens)
+            .scores(query: text, passages: candidates.map(\.text), stored: candidates.map { stored[$0.chunkID] },
+                    method: method)
+    }
+
+    /// What the tuning script needs to try fusion settings without asking again: the vector and keyword
+    /// candidate lists (chunk ids and document keys, best first) and the late-interaction score of every chunk
+    /// in either list.
+    public func trace(_ text: String, candidates count: Int) async throws -> QueryTrace {
+        let vector = try await vectorSearch(text, count: count, filter: SearchFilter())
+        let keyword = try store.keywordSearch(text, k: count, filter: SearchFilter())
+        var union: [SearchHit] = []
+        var seen = Set<Int64>()
+        for hit in vector + keyword where seen.insert(hit.chunkID).inserted { union.append(hit) }
+        let scores = try await rerank(text, candidates: union, method: .lateInteraction)
+        return QueryTrace(
+            vector: vector.map { ($0.chunkID, $0.documentKey) }, keyword: keyword.map { ($0.chunkID, $0.documentKey) },
+            lateInteraction: Dictionary(uniqueKeysWithValues: zip(union.map(\.chunkID), scores)))
     }
 }

@@ -19,8 +19,18 @@ public enum RerankMethod: String, CaseIterable, Sendable {
     case crossEncoder = "cross-encoder"
 }
 
+/// What `ovindex query` does when no flag says otherwise. Chosen with scripts/tune_query.py on the stdlib and
+/// man evaluation sets, and reported on the info set, which was not used to choose (README, "Query quality").
+public enum QueryDefaults {
+    public static let mode = RetrievalMode.hybrid
+    public static let rerank = RerankMethod.lateInteraction
+    public static let candidates = 50
+    public static let keywordWeight = 1.0
+    public static let rerankFusion = (vector: 2.0, keyword: 0.5)
+}
+
 /// One query's settings.
-public struct QueryOptions: Sendable, Equatable {
+public struct QueryOptions: Sendable {
     /// The longest query text accepted, in characters.
     public static let maximumQueryCharacters = 2_000
     /// The most candidates one query may retrieve and rerank.
@@ -35,10 +45,18 @@ public struct QueryOptions: Sendable, Equatable {
     public var filter: SearchFilter
     /// Best chunk per document (true) or every chunk (false).
     public var groupByDocument: Bool
+    /// Hybrid: how much a rank in the keyword list counts against one in the vector list (1: equally).
+    public var keywordWeight: Double
+    /// After reranking, the reranked order is fused by reciprocal rank with the candidates' places in the
+    /// vector and keyword lists, each list counting this much against the reranker's (0 and 0: the reranker's
+    /// order alone). A list the mode did not search adds nothing.
+    public var rerankFusion: (vector: Double, keyword: Double)
 
     public init(
-        k: Int = 10, candidates: Int = 100, mode: RetrievalMode = .vector, rerank: RerankMethod = .none,
-        filter: SearchFilter = SearchFilter(), groupByDocument: Bool = true
+        k: Int = 10, candidates: Int = QueryDefaults.candidates, mode: RetrievalMode = QueryDefaults.mode,
+        rerank: RerankMethod = QueryDefaults.rerank, filter: SearchFilter = SearchFilter(),
+        groupByDocument: Bool = true, keywordWeight: Double = QueryDefaults.keywordWeight,
+        rerankFusion: (vector: Double, keyword: Double) = QueryDefaults.rerankFusion
     ) {
         self.k = k
         self.candidates = candidates
@@ -46,6 +64,8 @@ public struct QueryOptions: Sendable, Equatable {
         self.rerank = rerank
         self.filter = filter
         self.groupByDocument = groupByDocument
+        self.keywordWeight = keywordWeight
+        self.rerankFusion = rerankFusion
     }
 
     /// Checks the limits.

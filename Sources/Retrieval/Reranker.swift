@@ -18,20 +18,33 @@ public struct Reranker: Sendable {
     ///
     /// - Throws: `QueryError.setup` for `.crossEncoder` without a model; `OpenVINOError` (including the
     ///   inference timeout); `CancellationError`.
-    public func scores(query: String, passages: [String], method: RerankMethod) async throws -> [Float] {
+    ///
+    /// - Parameter stored: for late interaction, each passage's token states as the store keeps them
+    ///   (`PackedTokenStates` bytes), or nil where it keeps none: only those passages go through the model.
+    public func scores(query: String, passages: [String], stored: [[UInt8]?] = [], method: RerankMethod)
+        async throws -> [Float]
+    {
         guard !passages.isEmpty else { return [] }
         switch method {
         case .none:
             return []
         case .lateInteraction:
             let queryStates = try await embedder.tokenStates([embedder.encode(query)])[0]
-            let passageStates = try await embedder.tokenStates(
-                passages.map { embedder.encode($0) }, batchTokens: batchTokens)
-            return passageStates.map { passage in
-                maxSim(
-                    query: queryStates.values, queryTokens: queryStates.count, passage: passage.values,
-                    passageTokens: passage.count, width: queryStates.width)
+            var scores = [Float?](repeating: nil, count: passages.count)
+            for (index, bytes) in stored.enumerated() where index < passages.count {
+                if let bytes { scores[index] = PackedTokenStates(bytes: bytes).maxSim(query: queryStates) }
             }
+            let missing = scores.indices.filter { scores[$0] == nil }
+            if !missing.isEmpty {
+                let passageStates = try await embedder.tokenStates(
+                    missing.map { embedder.encode(passages[$0]) }, batchTokens: batchTokens)
+                for (index, passage) in zip(missing, passageStates) {
+                    scores[index] = maxSim(
+                        query: queryStates.values, queryTokens: queryStates.count, passage: passage.values,
+                        passageTokens: passage.count, width: queryStates.width)
+                }
+            }
+            return scores.map { $0 ?? 0 }
         case .crossEncoder:
             guard let crossEncoder else {
                 throw QueryError.setup("cross-encoder reranking needs a reranker model (--reranker DIR)")

@@ -52,7 +52,8 @@ final class Library {
         self.path = path
     }
 
-    static func make() async throws -> Library {
+    /// - Parameter tokenStates: how the chunks' token states are kept (`.none`: reranking recomputes them).
+    static func make(tokenStates: TokenStateFormat = .none) async throws -> Library {
         let directory = try TemporaryDirectory()
         let model = try ModelDirectory.resolve(ProjectPaths.model().path)
         let embedder = try await Embedder.load(
@@ -62,11 +63,11 @@ final class Library {
         try store.bind(to: ModelIdentity(model))
         var inputs: [DocumentInput] = []
         for document in documents {
-            let vectors = try await embedder.embed(document.chunks.map(embedder.encode))
+            let vectors = try await embedder.embed(document.chunks.map(embedder.encode), tokenStates: tokenStates)
             let chunks = document.chunks.enumerated().map { ordinal, text in
                 ChunkInput(
                     ordinal: ordinal, text: text, characterStart: 0, characterEnd: text.count, tokenCount: 20,
-                    embedding: vectors[ordinal])
+                    embedding: vectors[ordinal].vector, tokenStates: vectors[ordinal].states?.bytes)
             }
             inputs.append(
                 DocumentInput(
@@ -95,7 +96,7 @@ final class Library {
     func everyModeFindsTheDocumentThatAnswers(mode: RetrievalMode) async throws {
         let engine = try library.engine()
         let query = mode == .keyword ? "when does the night train reach Venice" : "overnight rail journey over the mountains"
-        let answer = try await engine.query(query, options: QueryOptions(k: 3, mode: mode))
+        let answer = try await engine.query(query, options: QueryOptions(k: 3, mode: mode, rerank: .none))
         #expect(documents(answer).first == "trains", "\(documents(answer))")
         // Best chunk per document: no document twice.
         #expect(Set(documents(answer)).count == answer.results.count)
@@ -104,18 +105,19 @@ final class Library {
 
     @Test func vectorSearchFindsMeaningWithoutSharedWordsAndKeywordSearchDoesNot() async throws {
         let engine = try library.engine()
-        let query = "growing vegetables"
-        let vector = try await engine.query(query, options: QueryOptions(k: 2, mode: .vector))
+        // No word in common, not even a stem ("growing" would find "grow").
+        let query = "cultivating vegetables"
+        let vector = try await engine.query(query, options: QueryOptions(k: 2, mode: .vector, rerank: .none))
         #expect(documents(vector).first == "garden")
-        let keyword = try await engine.query(query, options: QueryOptions(k: 2, mode: .keyword))
+        let keyword = try await engine.query(query, options: QueryOptions(k: 2, mode: .keyword, rerank: .none))
         #expect(keyword.results.isEmpty)
     }
 
     @Test func hybridKeepsWhatOnlyKeywordSearchFinds() async throws {
         let engine = try library.engine()
         let query = "xylophone quartz"
-        let hybrid = try await engine.query(query, options: QueryOptions(k: 5, mode: .hybrid))
-        let keyword = try await engine.query(query, options: QueryOptions(k: 5, mode: .keyword))
+        let hybrid = try await engine.query(query, options: QueryOptions(k: 5, mode: .hybrid, rerank: .none))
+        let keyword = try await engine.query(query, options: QueryOptions(k: 5, mode: .keyword, rerank: .none))
         #expect(documents(keyword) == ["zebra"])
         #expect(documents(hybrid).first == "zebra")
         // Hybrid also brings the vector candidates: more documents than keyword search alone.
@@ -125,12 +127,12 @@ final class Library {
     @Test func chunksModeReturnsEveryChunkAndFiltersRestrictTheDocuments() async throws {
         let engine = try library.engine()
         let all = try await engine.query(
-            "how to make bread", options: QueryOptions(k: 10, mode: .vector, groupByDocument: false))
+            "how to make bread", options: QueryOptions(k: 10, mode: .vector, rerank: .none, groupByDocument: false))
         #expect(all.results.count == 8)
         #expect(all.results.filter { $0.hit.documentKey == "baking" }.count == 2)
         let filtered = try await engine.query(
             "how to make bread",
-            options: QueryOptions(k: 10, mode: .vector, filter: SearchFilter(sourcePrefix: "notes/")))
+            options: QueryOptions(k: 10, mode: .vector, rerank: .none, filter: SearchFilter(sourcePrefix: "notes/")))
         #expect(Set(documents(filtered)) == ["garden", "trains", "zebra"])
     }
 
@@ -138,7 +140,9 @@ final class Library {
         let engine = try library.engine()
         let query = "checkpoint of the write-ahead log"
         let answer = try await engine.query(
-            query, options: QueryOptions(k: 5, mode: .vector, rerank: .lateInteraction, groupByDocument: false))
+            query,
+            options: QueryOptions(
+                k: 5, mode: .vector, rerank: .lateInteraction, groupByDocument: false, rerankFusion: (0, 0)))
         #expect(answer.results.first?.hit.documentKey == "sqlite")
         // The scores are MaxSim means, not the retrieval cosines, and agree with a direct computation.
         let first = try #require(answer.results.first)
@@ -153,13 +157,48 @@ final class Library {
         #expect(answer.results.allSatisfy { $0.score > 0 && $0.score <= 1.0001 })
     }
 
+    @Test func storedTokenStatesScoreAsRecomputedOnes() async throws {
+        let stored = try await Library.make(tokenStates: .int8)
+        let withStates = try stored.engine()
+        let without = try library.engine()
+        let options = QueryOptions(
+            k: 8, mode: .vector, rerank: .lateInteraction, groupByDocument: false, rerankFusion: (0, 0))
+        for query in ["checkpoint of the write-ahead log", "bread crust", "night train"] {
+            let a = try await withStates.query(query, options: options)
+            let b = try await without.query(query, options: options)
+            let recomputed = Dictionary(uniqueKeysWithValues: b.results.map { ($0.hit.text, $0.score) })
+            #expect(a.results.count == 8)
+            for result in a.results {
+                let expected = try #require(recomputed[result.hit.text])
+                #expect(abs(result.score - expected) < 0.01, "\(query): \(result.score) vs \(expected)")
+            }
+        }
+        // The kept states are read, not recomputed: the engine never runs the model over the candidates.
+        #expect(try withStates.store.tokenStates(for: Array(1...8)).count == 8)
+    }
+
+    @Test func theDefaultQueryRetrievesBothWaysAndReranks() async throws {
+        let engine = try library.engine()
+        let options = QueryOptions()
+        #expect(options.mode == .hybrid && options.rerank == .lateInteraction)
+        let answer = try await engine.query("when does the night train reach Venice", options: options)
+        #expect(documents(answer).first == "trains")
+        #expect(answer.rerankSeconds > 0)
+        // Every result was reranked; the order is the fusion of the reranked and first-stage ranks.
+        #expect(answer.results.allSatisfy { $0.rerankScore != nil })
+        #expect(answer.results.map(\.score) == answer.results.map(\.score).sorted(by: >))
+        // The keyword list still counts after reranking: the rare words' document comes first for them.
+        let rare = try await engine.query("xylophone quartz", options: options)
+        #expect(documents(rare).first == "zebra")
+    }
+
     @Test func theVectorFastPathReturnsWhatTheGeneralPathWould() async throws {
         let engine = try library.engine()
         for query in ["bread and baking", "databases", "a journey by night", "zebra"] {
-            let fast = try await engine.query(query, options: QueryOptions(k: 3, mode: .vector))
+            let fast = try await engine.query(query, options: QueryOptions(k: 3, mode: .vector, rerank: .none))
             // The general path: every candidate with its text, sorted, one chunk per document.
             var seen = Set<String>()
-            let general = try await engine.candidates(query, options: QueryOptions(k: 3, mode: .vector))
+            let general = try await engine.candidates(query, options: QueryOptions(k: 3, mode: .vector, rerank: .none))
                 .sorted { $0.score != $1.score ? $0.score > $1.score : $0.hit.chunkID < $1.hit.chunkID }
                 .filter { seen.insert($0.hit.documentKey).inserted }.prefix(3)
             #expect(fast.results.map(\.hit) == general.map(\.hit), "\(query)")

@@ -1,4 +1,5 @@
 import Foundation
+@testable import Store
 import TestSupport
 import Testing
 
@@ -50,6 +51,33 @@ import Testing
         #expect(rows.first?.hasPrefix("rank  score") == true)
         #expect(rows.count == 3)
         #expect(rows[1].contains("astronomy/moon-phases.md"))
+    }
+
+    @Test func aRunKeepsTokenStatesAndTheDefaultQueryRerankesWithOrWithoutThem() throws {
+        let keeping = try Store(path: store, mode: .readOnly)
+        let chunks = try #require(try keeping.connection.scalarInt("SELECT count(*) FROM chunks"))
+        #expect(chunks > 0)
+        #expect(try keeping.connection.scalarInt("SELECT count(*) FROM chunk_states") == chunks)
+        #expect(try keeping.connection.scalarInt("SELECT count(*) FROM chunks WHERE context = ''") == 0)
+        // The same corpus without kept states: the default query runs the model over the candidates instead.
+        let definition = directory.file("none.json")
+        try Data(
+            """
+            {"store": "none.sqlite", "token_states": "none",
+             "sources": [{"path": "\(ProjectPaths.root.appendingPathComponent("data/sample").path)"}],
+             "chunking": {"max_tokens": 128, "overlap_tokens": 24}}
+            """.utf8
+        ).write(to: URL(fileURLWithPath: definition))
+        let indexed = try runOvindex(["run", definition, "--quiet"])
+        #expect(indexed.status == 0, "\(indexed.stderr)")
+        let bare = directory.file("none.sqlite")
+        #expect(try Store(path: bare, mode: .readOnly).connection.scalarInt("SELECT count(*) FROM chunk_states") == 0)
+        let question = "why does the moon change shape"
+        for path in [store, bare] {
+            let answer = try runOvindex(["query", question, "--store", path, "-k", "3", "--json"])
+            #expect(answer.status == 0, "\(answer.stderr)")
+            #expect(try lines(answer).first?.results?.first?.document == "astronomy/moon-phases.md", "\(path)")
+        }
     }
 
     @Test func filtersChunksAndEveryModeAndRerankStageRun() throws {

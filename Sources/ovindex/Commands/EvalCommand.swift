@@ -1,3 +1,4 @@
+import Foundation
 import Retrieval
 import TextIO
 
@@ -15,14 +16,18 @@ struct EvalCommand: Command {
           recall@10    share of the relevant documents found in the first 10, averaged over queries
           MRR@10       mean of 1/rank of the first relevant document (0 when not in the first 10)
           p50, p95     query latency in milliseconds: embedding, retrieval and reranking
-        scripts/make_eval_set.py builds such a set from the Python standard library's documentation.
+        Late-interaction rows fuse the reranked order with the vector and keyword ranks, as a query does by
+        default; the row marked "default" is what 'ovindex query' does with no flags.
+        scripts/make_eval_set.py builds such sets from documentation on any Debian machine (make eval).
 
         Options:
           --mode M[,M...]        modes to measure (default: vector,keyword,hybrid)
           --rerank R[,R...]      rerank stages (default: none,late-interaction, and cross-encoder with --reranker)
-          --candidates N         chunks retrieved before reranking (default 100)
+          --candidates N         chunks retrieved before reranking (default \(QueryDefaults.candidates))
           --limit N              only the first N queries
           --json                 one JSON line per mode and stage instead of the table
+          --trace FILE           instead of the grid, write each query's vector and keyword candidates and
+                                 their late-interaction scores as JSON Lines (scripts/tune_query.py reads it)
           --quiet                no progress on stderr
 
         """ + SearchSetup.help
@@ -35,6 +40,7 @@ struct EvalCommand: Command {
     var limit: Int?
     var json: Bool
     var quiet: Bool
+    var trace: String?
 
     init(parsing arguments: inout Arguments) throws(UsageError) {
         setup = try SearchSetup(parsing: &arguments, command: Self.name)
@@ -49,9 +55,10 @@ struct EvalCommand: Command {
         if reranks.contains(.crossEncoder), setup.reranker == nil {
             throw UsageError(command: Self.name, message: "--rerank cross-encoder needs --reranker DIR")
         }
-        candidates = try arguments.integer("--candidates", in: 1...QueryOptions.maximumCandidates) ?? 100
+        candidates = try arguments.integer("--candidates", in: 1...QueryOptions.maximumCandidates) ?? QueryDefaults.candidates
         limit = try arguments.integer("--limit", in: 1...10_000_000)
         json = arguments.flag("--json")
+        trace = try arguments.option("--trace")
         quiet = arguments.flag("--quiet", "-q")
         _ = try arguments.positionals(max: 0)
     }
@@ -75,6 +82,7 @@ struct EvalCommand: Command {
     func run() async throws -> ExitCode {
         let queries = try EvaluationQuery.read(queriesFile, limit: limit)
         let engine = try await setup.load()
+        if let trace { return try await write(trace: trace, queries: queries, engine: engine) }
         let rows = try await engine.evaluate(
             queries, modes: modes, reranks: reranks, candidates: candidates
         ) { mode, rerank, done in
@@ -109,6 +117,8 @@ struct EvalCommand: Command {
                 writer.double(Self.round(metrics.latencyP50 * 1000, 2))
                 writer.key("p95_ms")
                 writer.double(Self.round(metrics.latencyP95 * 1000, 2))
+                writer.key("default")
+                writer.raw(Self.isDefault(row) && candidates == QueryDefaults.candidates ? "true" : "false")
                 writer.raw("}\n")
                 Terminal.output.append(writer.bytes)
             }
@@ -124,10 +134,65 @@ struct EvalCommand: Command {
                         + Self.fixed(metrics.recallAt10, 3).padding(to: 11)
                         + Self.fixed(metrics.mrrAt10, 3).padding(to: 9)
                         + Self.fixed(metrics.latencyP50 * 1000, 1).padding(to: 9)
-                        + Self.fixed(metrics.latencyP95 * 1000, 1))
+                        + Self.fixed(metrics.latencyP95 * 1000, 1).padding(to: 9)
+                        + (Self.isDefault(row) && candidates == QueryDefaults.candidates ? "default" : ""))
             }
         }
         return .success
+    }
+
+    func write(trace path: String, queries: [EvaluationQuery], engine: QueryEngine) async throws -> ExitCode {
+        guard FileManager.default.createFile(atPath: path, contents: nil),
+            let file = FileHandle(forWritingAtPath: path)
+        else {
+            Terminal.errors.write(line: "ovindex eval: cannot create \(path)")
+            return .cantCreate
+        }
+        defer { try? file.close() }
+        for (index, query) in queries.enumerated() {
+            let trace = try await engine.trace(query.text, candidates: candidates)
+            var writer = JSONWriter(capacity: 4096)
+            writer.raw("{")
+            writer.key("relevant", first: true)
+            writer.raw("[")
+            for (position, key) in query.relevant.sorted().enumerated() {
+                if position > 0 { writer.raw(",") }
+                writer.string(key)
+            }
+            writer.raw("]")
+            for (name, list) in [("vector", trace.vector), ("keyword", trace.keyword)] {
+                writer.raw(",")
+                writer.string(name)
+                writer.raw(":[")
+                for (position, item) in list.enumerated() {
+                    if position > 0 { writer.raw(",") }
+                    writer.raw("[")
+                    writer.integer(item.chunkID)
+                    writer.raw(",")
+                    writer.string(item.documentKey)
+                    writer.raw("]")
+                }
+                writer.raw("]")
+            }
+            writer.raw(",\"late\":{")
+            for (position, (id, score)) in trace.lateInteraction.sorted(by: { $0.key < $1.key }).enumerated() {
+                if position > 0 { writer.raw(",") }
+                writer.string(String(id))
+                writer.raw(":")
+                writer.double(Double(score))
+            }
+            writer.raw("}}\n")
+            try file.write(contentsOf: Data(writer.bytes))
+            if !quiet, (index + 1) % 100 == 0 || index + 1 == queries.count {
+                Terminal.errors.write(line: "ovindex eval: traced \(index + 1)/\(queries.count)")
+            }
+        }
+        return .success
+    }
+
+    /// Whether a row is what `ovindex query` does with no flags (at the default number of candidates).
+    static func isDefault(_ row: EvaluationRow) -> Bool {
+        row.mode == QueryDefaults.mode && row.rerank == QueryDefaults.rerank
     }
 
     static func round(_ value: Double, _ places: Int) -> Double {
