@@ -175,7 +175,7 @@ def questions() -> list[list[int]]:
     tokenizer = Tokenizer.from_file(str(BASE / "tokenizer.json"))
     tokenizer.no_padding()
     tokenizer.enable_truncation(256)
-    with open(eval_set() / "queries.jsonl") as handle:
+    with open(eval_set() / "stdlib-queries.jsonl") as handle:
         return [tokenizer.encode(json.loads(line)["query"]).ids for line in handle]
 
 
@@ -199,7 +199,7 @@ def accuracy(models: dict[str, Path], count: int) -> dict[str, tuple[float, ...]
 
 def eval_set() -> Path:
     folder = WORK / "evalset"
-    if not (folder / "queries.jsonl").exists():
+    if not (folder / "stdlib-queries.jsonl").exists():
         subprocess.run([sys.executable, str(ROOT / "scripts/make_eval_set.py"), str(folder)], check=True)
     return folder
 
@@ -217,7 +217,7 @@ def retrieval(models: dict[str, Path]) -> dict[str, dict[str, tuple[float, float
         clean(store)
         subprocess.run([str(OVINDEX), "run", "--source", str(folder / "stdlib-docs.jsonl"), "--store", str(store),
                         "--model", str(model), "--quiet"], check=True)
-        out = subprocess.run([str(OVINDEX), "eval", "--store", str(store), "--queries", str(folder / "queries.jsonl"),
+        out = subprocess.run([str(OVINDEX), "eval", "--store", str(store), "--queries", str(folder / "stdlib-queries.jsonl"),
                               "--model", str(model), "--mode", "vector,hybrid", "--rerank", "none", "--json",
                               "--quiet"], check=True, capture_output=True, text=True).stdout
         rows[name] = {r["mode"]: (r["recall_at_10"], r["mrr_at_10"]) for r in map(json.loads, out.splitlines())}
