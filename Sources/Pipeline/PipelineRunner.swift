@@ -74,7 +74,8 @@ public final class PipelineRunner: Sendable {
         let chunks = BoundedChannel<ChunkJob>(capacity: definition.chunkQueue)
         // Every stage writes to `results`; the embedding stage finishes it, being the last of the chain to end
         // (it ends when the chunks end, which end when the documents end, which end when the items end).
-        let results = BoundedChannel<WriterMessage>(capacity: definition.resultQueue)
+        let results = BoundedChannel<WriterMessage>(
+            capacity: definition.resultCapacity(chunkTokens: settings.maxTokens, width: engine.dimension))
         let closeAll: @Sendable () -> Void = {
             for close in [items.close, documents.close, chunks.close] { close() }
         }

@@ -8,7 +8,7 @@ import Host
 public struct QueryResult: Sendable, Equatable {
     public var hit: SearchHit
     /// The score that ranked it: the retrieval score without reranking; the reranker's score, or, when the
-    /// first stage's ranks are fused back in (`QueryOptions.rerankFusion`), the fused reciprocal-rank score.
+    /// first stage's ranks are fused back in (`QueryOptions.firstStageWeight`), the fused reciprocal-rank score.
     public var score: Float
     /// Cosine (vector), BM25 (keyword) or fused reciprocal-rank score (hybrid).
     public var retrievalScore: Float
@@ -110,8 +110,7 @@ public final class QueryEngine {
                 results: results, candidates: scored.count, retrievalSeconds: (clock.now - started).seconds,
                 rerankSeconds: 0)
         }
-        let stage = try await firstStage(text, options: options)
-        let candidates = stage.fused
+        let candidates = try await self.candidates(text, options: options)
         let retrieved = clock.now
         var results: [QueryResult]
         if options.rerank == .none {
@@ -122,16 +121,10 @@ public final class QueryEngine {
                 QueryResult(hit: candidate.hit, score: score, retrievalScore: candidate.score, rerankScore: score)
             }
             results.sort { $0.score != $1.score ? $0.score > $1.score : $0.hit.chunkID < $1.hit.chunkID }
-            let weights = options.rerankFusion
-            if weights.vector > 0 || weights.keyword > 0 {
-                // The first stage's lists still count, fused by rank with the reranker's order, over the
-                // candidates only.
-                let pool = Set(candidates.map(\.hit.chunkID))
+            if options.firstStageWeight > 0 {
+                // The first stage's order (candidates come best first) still counts, fused by rank.
                 let fused = reciprocalRankFusion(
-                    [
-                        results.map(\.hit.chunkID), stage.vector.map(\.chunkID).filter(pool.contains),
-                        stage.keyword.map(\.chunkID).filter(pool.contains),
-                    ], weights: [1, weights.vector, weights.keyword])
+                    [results.map(\.hit.chunkID), candidates.map(\.hit.chunkID)], weights: [1, options.firstStageWeight])
                 let fusedScore = Dictionary(uniqueKeysWithValues: fused.map { ($0.id, $0.score) })
                 let position = Dictionary(uniqueKeysWithValues: fused.enumerated().map { ($1.id, $0) })
                 for index in results.indices {
@@ -153,21 +146,12 @@ public final class QueryEngine {
     /// Candidate chunks with their retrieval scores, best first: `options.candidates` of them at most, from
     /// `options.mode`, before reranking and grouping.
     public func candidates(_ text: String, options: QueryOptions) async throws -> [(hit: SearchHit, score: Float)] {
-        try await firstStage(text, options: options).fused
-    }
-
-    /// The lists the mode searched (best first) and the candidates they give.
-    private func firstStage(_ text: String, options: QueryOptions) async throws
-        -> (vector: [SearchHit], keyword: [SearchHit], fused: [(hit: SearchHit, score: Float)])
-    {
         let count = options.candidates
         switch options.mode {
         case .vector:
-            let vector = try await vectorSearch(text, count: count, filter: options.filter)
-            return (vector, [], vector.map { ($0, $0.score) })
+            return try await vectorSearch(text, count: count, filter: options.filter).map { ($0, $0.score) }
         case .keyword:
-            let keyword = try store.keywordSearch(text, k: count, filter: options.filter)
-            return ([], keyword, keyword.map { ($0, $0.score) })
+            return try store.keywordSearch(text, k: count, filter: options.filter).map { ($0, $0.score) }
         case .hybrid:
             let vector = try await vectorSearch(text, count: count, filter: options.filter)
             let keyword = try store.keywordSearch(text, k: count, filter: options.filter)
@@ -175,7 +159,7 @@ public final class QueryEngine {
             for hit in vector + keyword { byID[hit.chunkID] = hit }
             let fused = reciprocalRankFusion(
                 [vector.map(\.chunkID), keyword.map(\.chunkID)], weights: [1, options.keywordWeight])
-            return (vector, keyword, fused.prefix(count).compactMap { item in byID[item.id].map { ($0, Float(item.score)) } })
+            return fused.prefix(count).compactMap { item in byID[item.id].map { ($0, Float(item.score)) } }
         }
     }
 

@@ -24,13 +24,13 @@ public enum RerankMethod: String, CaseIterable, Sendable {
 public enum QueryDefaults {
     public static let mode = RetrievalMode.hybrid
     public static let rerank = RerankMethod.lateInteraction
-    public static let candidates = 50
-    public static let keywordWeight = 1.0
-    public static let rerankFusion = (vector: 2.0, keyword: 0.5)
+    public static let candidates = 75
+    public static let keywordWeight = 0.5
+    public static let firstStageWeight = 2.0
 }
 
 /// One query's settings.
-public struct QueryOptions: Sendable {
+public struct QueryOptions: Sendable, Equatable {
     /// The longest query text accepted, in characters.
     public static let maximumQueryCharacters = 2_000
     /// The most candidates one query may retrieve and rerank.
@@ -47,16 +47,15 @@ public struct QueryOptions: Sendable {
     public var groupByDocument: Bool
     /// Hybrid: how much a rank in the keyword list counts against one in the vector list (1: equally).
     public var keywordWeight: Double
-    /// After reranking, the reranked order is fused by reciprocal rank with the candidates' places in the
-    /// vector and keyword lists, each list counting this much against the reranker's (0 and 0: the reranker's
-    /// order alone). A list the mode did not search adds nothing.
-    public var rerankFusion: (vector: Double, keyword: Double)
+    /// After reranking: how much a candidate's first-stage rank still counts against its reranked rank, both
+    /// fused by reciprocal rank (0: the reranker's order alone).
+    public var firstStageWeight: Double
 
     public init(
         k: Int = 10, candidates: Int = QueryDefaults.candidates, mode: RetrievalMode = QueryDefaults.mode,
         rerank: RerankMethod = QueryDefaults.rerank, filter: SearchFilter = SearchFilter(),
         groupByDocument: Bool = true, keywordWeight: Double = QueryDefaults.keywordWeight,
-        rerankFusion: (vector: Double, keyword: Double) = QueryDefaults.rerankFusion
+        firstStageWeight: Double = QueryDefaults.firstStageWeight
     ) {
         self.k = k
         self.candidates = candidates
@@ -65,7 +64,7 @@ public struct QueryOptions: Sendable {
         self.filter = filter
         self.groupByDocument = groupByDocument
         self.keywordWeight = keywordWeight
-        self.rerankFusion = rerankFusion
+        self.firstStageWeight = firstStageWeight
     }
 
     /// Checks the limits.

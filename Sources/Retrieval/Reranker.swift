@@ -1,4 +1,6 @@
 public import Embedding
+import Store
+import Tokenizer
 
 /// Scores passages against a query by late interaction (the embedding model's token states) or with a
 /// cross-encoder. Higher is more relevant.
@@ -7,6 +9,24 @@ public struct Reranker: Sendable {
     public let crossEncoder: CrossEncoder?
     /// Token budget of one batch.
     public var batchTokens: Int
+
+    /// The query's token states without those of punctuation and common words ("the", "of"): in MaxSim each
+    /// query token adds its best match, and those match something in every passage, adding noise, not
+    /// relevance. A query of nothing else keeps them all.
+    static func telling(_ states: TokenStates, of encoding: Encoding, tokenizer: BertTokenizer) -> TokenStates {
+        var kept: [Float] = []
+        var count = 0
+        var row = 0
+        for position in 0..<encoding.count where !encoding.specialTokensMask[position] {
+            defer { row += 1 }
+            let token = tokenizer.token(for: encoding.ids[position])
+            let isPunctuation = token.unicodeScalars.allSatisfy { !$0.properties.isAlphabetic && $0.properties.numericType == nil }
+            guard !isPunctuation, !Store.commonWords.contains(token) else { continue }
+            kept += states.values[(row * states.width)..<((row + 1) * states.width)]
+            count += 1
+        }
+        return count == 0 ? states : TokenStates(count: count, width: states.width, values: kept)
+    }
 
     public init(embedder: Embedder, crossEncoder: CrossEncoder? = nil, batchTokens: Int = 8192) {
         self.embedder = embedder
@@ -29,7 +49,9 @@ public struct Reranker: Sendable {
         case .none:
             return []
         case .lateInteraction:
-            let queryStates = try await embedder.tokenStates([embedder.encode(query)])[0]
+            let encoding = embedder.encode(query)
+            let queryStates = Self.telling(
+                try await embedder.tokenStates([encoding])[0], of: encoding, tokenizer: embedder.tokenizer)
             var scores = [Float?](repeating: nil, count: passages.count)
             for (index, bytes) in stored.enumerated() where index < passages.count {
                 if let bytes { scores[index] = PackedTokenStates(bytes: bytes).maxSim(query: queryStates) }

@@ -110,9 +110,20 @@ public struct StoreStatistics: Sendable, Equatable {
     public var rejects: Int
     public var runs: Int
     public var fileBytes: Int
+    /// Chunks whose token states the store keeps, and the bytes they take.
+    public var chunksWithStates: Int
+    public var stateBytes: Int
 }
 
 extension Store {
+    /// Whether the schema has the token-state table (version 3 on; a reader opens version 2 as it is).
+    var keepsStateTable: Bool {
+        get throws {
+            try connection.scalarInt("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'chunk_states'")
+                ?? 0 > 0
+        }
+    }
+
     public func statistics() throws(StoreError) -> StoreStatistics {
         try perform("reading statistics") {
             func count(_ sql: String) throws -> Int { Int(try connection.scalarInt(sql) ?? 0) }
@@ -124,7 +135,9 @@ extension Store {
                 vectors: try count("SELECT count(*) FROM vectors"),
                 rejects: try count("SELECT count(*) FROM rejects"),
                 runs: try count("SELECT count(*) FROM runs"),
-                fileBytes: fileSize)
+                fileBytes: fileSize,
+                chunksWithStates: try keepsStateTable ? count("SELECT count(*) FROM chunk_states") : 0,
+                stateBytes: try keepsStateTable ? count("SELECT coalesce(sum(length(states)), 0) FROM chunk_states") : 0)
         }
     }
 

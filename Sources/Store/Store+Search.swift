@@ -220,13 +220,19 @@ extension Store {
         }
     }
 
+    /// Whether any chunk keeps its token states (false for a schema 2 store, or one built with none).
+    public func keepsTokenStates() throws(StoreError) -> Bool {
+        try perform("reading token states") {
+            guard try keepsStateTable else { return false }
+            return try connection.scalarInt("SELECT EXISTS (SELECT 1 FROM chunk_states)") == 1
+        }
+    }
+
     /// The packed token states kept for each of `chunkIDs` (`PackedTokenStates` bytes), by chunk id; chunks
     /// without them (indexed with `token_states` "none", or before the store kept them) are absent.
     public func tokenStates(for chunkIDs: [Int64]) throws(StoreError) -> [Int64: [UInt8]] {
         try perform("reading token states") {
-            let kept = try connection.scalarInt(
-                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'chunk_states'") ?? 0
-            guard kept > 0 else { return [:] }
+            guard try keepsStateTable else { return [:] }
             let statement = try connection.prepare("SELECT states FROM chunk_states WHERE chunk_id = ?")
             var states: [Int64: [UInt8]] = [:]
             for id in chunkIDs {
@@ -293,7 +299,7 @@ extension Store {
     }
 
     /// English words too common to narrow a search (articles, pronouns, auxiliaries, prepositions).
-    static let commonWords: Set<String> = [
+    public static let commonWords: Set<String> = [
         "a", "about", "above", "after", "again", "all", "am", "an", "and", "any", "are", "as", "at", "be",
         "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "could", "did", "do",
         "does", "doing", "down", "during", "each", "few", "for", "from", "further", "had", "has", "have", "having",

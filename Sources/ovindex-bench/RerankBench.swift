@@ -19,9 +19,12 @@ enum RerankBench {
         let rerankerPath = arguments.firstIndex(of: "--reranker").map { arguments[$0 + 1] }
         let count = arguments.firstIndex(of: "--queries").flatMap { Int(arguments[$0 + 1]) } ?? 30
         let cache = ModelCache(core: try Core())
-        let embedder = try await Embedder.load(try ModelDirectory.resolve(nil), cache: cache)
+        let store = try Store(path: arguments[0], mode: .readOnly)
+        // The store's own model (this machine's measured choice may be the int8 variant), as ovindex query does.
+        let model = try ModelDirectory.resolve(nil, storeModelName: try store.modelIdentity()?.name)
+        let embedder = try await Embedder.load(model, cache: cache)
         let crossEncoder = try await rerankerPath.asyncMap { try await CrossEncoder.load(try ModelDirectory(path: $0), cache: cache) }
-        let engine = try QueryEngine(store: try Store(path: arguments[0], mode: .readOnly), embedder: embedder)
+        let engine = try QueryEngine(store: store, embedder: embedder)
         struct Line: Decodable { var query: String }
         let queries = try String(contentsOfFile: arguments[1], encoding: .utf8).split(separator: "\n").prefix(count).map {
             try JSONDecoder().decode(Line.self, from: Data($0.utf8)).query

@@ -40,6 +40,17 @@ import Testing
         #expect(definition.maxDocumentBytes == 10_000_000)
     }
 
+    @Test func theResultQueueHoldsNoMoreTokenStatesThanABudget() {
+        var definition = PipelineDefinition(store: "s", sources: [])
+        definition.tokenStates = .binary
+        #expect(definition.resultCapacity(chunkTokens: 254, width: 384) == 64)  // 3.3 MB a full batch
+        definition.tokenStates = .int8
+        let int8 = definition.resultCapacity(chunkTokens: 254, width: 384)
+        #expect(int8 == 10)  // 25 MB a full batch: ten of them, not 64 (1.6 GB)
+        definition.tokenStates = .none
+        #expect(definition.resultCapacity(chunkTokens: 254, width: 384) == 64)
+    }
+
     @Test func unknownFieldsAreNamedWithTheirPath() {
         #expect(error(#"{"store": "s", "sources": [{"path": "d"}], "chunk": {}}"#)?.field == "chunk")
         let nested = error(#"{"store": "s", "sources": [{"path": "d"}], "chunking": {"overlap": 3}}"#)

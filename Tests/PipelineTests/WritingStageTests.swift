@@ -1,3 +1,4 @@
+import Embedding
 import Foundation
 import Store
 import TestSupport
@@ -73,6 +74,23 @@ import Tokenizer
         #expect(report.outcome == .completed)
         #expect(report.counters.documentsIndexed == 2 && report.counters.chunksWritten == 4)
         #expect(try writer.store.statistics().chunks == 4)
+    }
+
+    @Test func documentsHeavyWithTokenStatesAreCommittedBeforeTheyPileUp() async throws {
+        let writer = try writer()
+        func heavy(_ sequence: UInt64) -> WriterMessage {
+            var embedded = vector(sequence, 0)
+            // 40 MB of states: two such documents pass the writer's 64 MB budget long before 64 documents.
+            embedded.result = .success(
+                ChunkEmbedding(
+                    vector: Array(repeating: 0.5, count: 8),
+                    states: PackedTokenStates(bytes: Array(repeating: 1, count: 40 << 20))))
+            return .embedded([embedded])
+        }
+        try await feed(writer, [plan(1, "a.txt", chunks: 1), heavy(1), plan(2, "b.txt", chunks: 1), heavy(2)])
+        // Committed without a final commit, a full batch of documents or the clock.
+        #expect(try writer.store.statistics().documents == 2)
+        #expect(try writer.store.statistics().stateBytes == 80 << 20)
     }
 
     @Test func aDocumentWithAFailedChunkIsAFailureNotStoredNotRejected() async throws {

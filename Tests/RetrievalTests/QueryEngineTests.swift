@@ -142,14 +142,18 @@ final class Library {
         let answer = try await engine.query(
             query,
             options: QueryOptions(
-                k: 5, mode: .vector, rerank: .lateInteraction, groupByDocument: false, rerankFusion: (0, 0)))
+                k: 5, mode: .vector, rerank: .lateInteraction, groupByDocument: false, firstStageWeight: 0))
         #expect(answer.results.first?.hit.documentKey == "sqlite")
         // The scores are MaxSim means, not the retrieval cosines, and agree with a direct computation.
         let first = try #require(answer.results.first)
         #expect(first.score != first.retrievalScore)
-        let queryStates = try await library.embedder.tokenStates([library.embedder.encode(query)])[0]
+        let encoding = library.embedder.encode(query)
+        let allStates = try await library.embedder.tokenStates([encoding])[0]
+        #expect(allStates.count == encoding.count - 2)
+        // The query's telling tokens: "of" and "the" left out.
+        let queryStates = Reranker.telling(allStates, of: encoding, tokenizer: library.embedder.tokenizer)
+        #expect(queryStates.count < allStates.count)
         let passageStates = try await library.embedder.tokenStates([library.embedder.encode(first.hit.text)])[0]
-        #expect(queryStates.count == library.embedder.encode(query).count - 2)
         let expected = maxSim(
             query: queryStates.values, queryTokens: queryStates.count, passage: passageStates.values,
             passageTokens: passageStates.count, width: queryStates.width)
@@ -162,7 +166,7 @@ final class Library {
         let withStates = try stored.engine()
         let without = try library.engine()
         let options = QueryOptions(
-            k: 8, mode: .vector, rerank: .lateInteraction, groupByDocument: false, rerankFusion: (0, 0))
+            k: 8, mode: .vector, rerank: .lateInteraction, groupByDocument: false, firstStageWeight: 0)
         for query in ["checkpoint of the write-ahead log", "bread crust", "night train"] {
             let a = try await withStates.query(query, options: options)
             let b = try await without.query(query, options: options)
@@ -190,6 +194,23 @@ final class Library {
         // The keyword list still counts after reranking: the rare words' document comes first for them.
         let rare = try await engine.query("xylophone quartz", options: options)
         #expect(documents(rare).first == "zebra")
+    }
+
+    @Test func lateInteractionLeavesOutTheQuerysPunctuationAndCommonWords() async throws {
+        let embedder = library.embedder
+        let encoding = embedder.encode("What is the checkpoint of the log?")
+        let states = try await embedder.tokenStates([encoding])[0]
+        let telling = Reranker.telling(states, of: encoding, tokenizer: embedder.tokenizer)
+        let words = ["checkpoint", "log"].map { embedder.tokenizer.encode($0, addSpecialTokens: false).count }
+        #expect(telling.count == words.reduce(0, +))
+        #expect(telling.count < states.count)
+        // The kept rows are the states of those tokens, unchanged.
+        let checkpoint = 3  // after "what", "is", "the"
+        #expect(Array(telling.values.prefix(states.width)) == Array(states.values[(checkpoint * states.width)...].prefix(states.width)))
+        // A question of nothing else keeps every token.
+        let plain = embedder.encode("the of and")
+        let all = try await embedder.tokenStates([plain])[0]
+        #expect(Reranker.telling(all, of: plain, tokenizer: embedder.tokenizer) == all)
     }
 
     @Test func theVectorFastPathReturnsWhatTheGeneralPathWould() async throws {

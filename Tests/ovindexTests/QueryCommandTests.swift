@@ -77,7 +77,12 @@ import Testing
             let answer = try runOvindex(["query", question, "--store", path, "-k", "3", "--json"])
             #expect(answer.status == 0, "\(answer.stderr)")
             #expect(try lines(answer).first?.results?.first?.document == "astronomy/moon-phases.md", "\(path)")
+            // Without kept states the user is told why reranking is slow and what to do.
+            #expect(answer.stderr.contains("keeps no token states") == (path == bare), "\(answer.stderr)")
         }
+        let info = try runOvindex(["store", "info", bare])
+        #expect(info.stdout.contains("states     0 chunks keep token states"), "\(info.stdout)")
+        #expect(info.stdout.contains("index into a new store to keep them all"))
     }
 
     @Test func filtersChunksAndEveryModeAndRerankStageRun() throws {

@@ -228,6 +228,20 @@ public struct PipelineDefinition: Sendable, Equatable {
         return documentQueue + 1 + 1 + chunkQueue + window + inferRequests * batchRows + resultQueue * batchRows
     }
 
+    /// The result channel's capacity: `concurrency.result_queue`, lowered so that the token states its full
+    /// batches can hold stay under 256 MB (int8 states take about 100 KB a chunk: 64 full batches would hold
+    /// 1.6 GB, more than a 1.5 GB container).
+    public func resultCapacity(chunkTokens: Int, width: Int) -> Int {
+        let rowBytes: Int
+        switch tokenStates {
+        case .none: return resultQueue
+        case .int8: rowBytes = width + 4
+        case .binary: rowBytes = (width + 7) / 8
+        }
+        let batchBytes = max(1, batchRows * (chunkTokens + 2) * rowBytes)
+        return max(2, min(resultQueue, (256 << 20) / batchBytes))
+    }
+
     /// The chunk size (word pieces, without [CLS]/[SEP]) and overlap a run uses with a model that takes
     /// `maximumLength` tokens: `chunking.max_tokens`, or the model's maximum less its two special tokens.
     ///

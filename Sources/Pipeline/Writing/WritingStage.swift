@@ -37,6 +37,10 @@ final class WritingStage {
     private var demotions: [RejectInput] = []
     private var assemblies: [UInt64: Assembly] = [:]
     private var finished: [DocumentInput] = []
+    /// Bytes of vectors and token states waiting in `finished`: a commit is due past `commitBytes`, so that
+    /// documents with many chunks (and int8 states, 100 KB a chunk) cannot pile up whatever the corpus.
+    private var finishedBytes = 0
+    static let commitBytes = 64 << 20
     private var rejects: [RejectInput] = []
     private var lastKey = ""
     private var lastCommit = ContinuousClock.now
@@ -218,6 +222,7 @@ final class WritingStage {
                     characterEnd: plan.characterEnd, tokenCount: plan.tokenIDs.count, embedding: embedding.vector,
                     tokenStates: embedding.states?.bytes, context: assembly.plan.title))
         }
+        finishedBytes += chunks.reduce(0) { $0 + $1.embedding.count * 4 + ($1.tokenStates?.count ?? 0) }
         finished.append(
             DocumentInput(
                 key: header.key, source: header.source, contentHash: header.contentHash, byteSize: header.byteSize,
@@ -228,7 +233,7 @@ final class WritingStage {
     /// for the run's last commit).
     func commit(force: Bool, final: Bool = false) throws {
         let due =
-            finished.count >= definition.commitDocuments
+            finished.count >= definition.commitDocuments || finishedBytes >= Self.commitBytes
             || ContinuousClock.now - lastCommit >= .milliseconds(Int64(definition.commitSeconds * 1000))
         guard force || due, !finished.isEmpty || !rejects.isEmpty || dirty else { return }
         let documents = finished
@@ -256,6 +261,7 @@ final class WritingStage {
         rejectCount += batchRejects.filter { $0.kind == .reject }.count
         lastKey = cursor
         finished.removeAll(keepingCapacity: true)
+        finishedBytes = 0
         rejects.removeAll(keepingCapacity: true)
         dirty = false
         lastCommit = ContinuousClock.now

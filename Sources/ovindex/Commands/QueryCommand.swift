@@ -26,7 +26,7 @@ struct QueryCommand: Command {
           --rerank R             none, late-interaction (token-level MaxSim with the embedding model, from the
                                  token states the store keeps, else by running the model over each candidate)
                                  or cross-encoder (needs --reranker) (default \(QueryDefaults.rerank.rawValue));
-                                 the reranked order is fused with the vector and keyword ranks
+                                 the reranked order is fused with the candidates' first ranks
           --filter KEY=VALUE     only documents whose metadata KEY is VALUE (repeatable; all must hold)
           --source-prefix P      only documents whose source path starts with P
           --chunks               every matching chunk, not only the best one per document
@@ -80,6 +80,12 @@ struct QueryCommand: Command {
 
     func run() async throws -> ExitCode {
         let engine = try await setup.load()
+        if options.rerank == .lateInteraction, try !engine.store.keepsTokenStates() {
+            Terminal.errors.write(
+                line: "ovindex query: note: \(setup.store) keeps no token states (built before schema 3, or with "
+                    + "token_states \"none\"), so reranking runs the model over every candidate, about 20 ms each "
+                    + "on 2 cores; index into a new store to keep them, or pass --rerank none")
+        }
         if let text {
             let answer = try await answer(text, engine: engine)
             print(id: nil, query: text, answer)

@@ -122,6 +122,17 @@ struct StoreReport {
         path = store.path
     }
 
+    /// How many chunks keep token states for fast reranking, and what to do about those that do not.
+    static func describeStates(_ statistics: StoreStatistics) -> String {
+        let missing = statistics.chunks - statistics.chunksWithStates
+        var text = "\(statistics.chunksWithStates) chunks keep token states (\(Format.bytes(statistics.stateBytes)))"
+        if missing > 0 {
+            text += "; \(missing) do not (indexed before schema 3 or with token_states \"none\"): reranking runs "
+                + "the model over those, which is slow; index into a new store to keep them all"
+        }
+        return text
+    }
+
     var lines: [String] {
         var lines = [
             "store      \(path)",
@@ -129,6 +140,7 @@ struct StoreReport {
             "model      \(model.map(String.init(describing:)) ?? "none yet (no vectors written)")",
             "documents  \(statistics.documents) indexed, \(statistics.rejectedDocuments) rejected",
             "chunks     \(statistics.chunks) (\(statistics.vectors) vectors)",
+            "states     " + Self.describeStates(statistics),
             "rejects    \(statistics.rejects)",
             "size       \(Format.bytes(statistics.fileBytes))",
         ]
