@@ -172,9 +172,10 @@ public final class QueryEngine {
     /// keeps and runs the model only over candidates without them.
     func rerank(_ text: String, candidates: [SearchHit], method: RerankMethod) async throws -> [Float] {
         let stored = method == .lateInteraction ? try store.tokenStates(for: candidates.map(\.chunkID)) : [:]
+        // Late interaction recomputed sees what indexing embedded: the chunk's context, then its text.
+        let passages = candidates.map { method == .lateInteraction && !$0.context.isEmpty ? "\($0.context): \($0.text)" : $0.text }
         return try await Reranker(embedder: embedder, crossEncoder: crossEncoder, batchTokens: batchTokens)
-            .scores(query: text, passages: candidates.map(\.text), stored: candidates.map { stored[$0.chunkID] },
-                    method: method)
+            .scores(query: text, passages: passages, stored: candidates.map { stored[$0.chunkID] }, method: method)
     }
 
     /// What the tuning script needs to try fusion settings without asking again: the vector and keyword

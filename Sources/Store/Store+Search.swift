@@ -27,6 +27,9 @@ public struct SearchHit: Sendable, Equatable {
     public var characterEnd: Int
     /// The document's metadata as a JSON object text.
     public var metadata: String
+    /// What the chunk belongs to (its document's title), as it was embedded in front of its text; "" in a
+    /// store older than schema 3.
+    public var context = ""
 }
 
 extension VectorIndex {
@@ -248,9 +251,11 @@ extension Store {
     /// The chunks of `scored`, with their documents, in the given order.
     public func hits(_ scored: [(Int64, Float)]) throws(StoreError) -> [SearchHit] {
         try perform("reading results") {
+            // A schema 2 store (opened as it is by a reader) has no contexts.
+            let context = try keepsStateTable ? "c.context" : "''"
             let statement = try connection.prepare(
                 """
-                SELECT d.key, d.source, c.ordinal, c.text, c.char_start, c.char_end, d.metadata
+                SELECT d.key, d.source, c.ordinal, c.text, c.char_start, c.char_end, d.metadata, \(context)
                 FROM chunks c JOIN documents d ON d.id = c.document_id WHERE c.id = ?
                 """)
             var hits: [SearchHit] = []
@@ -263,7 +268,7 @@ extension Store {
                         chunkID: id, documentKey: statement.text(at: 0) ?? "", source: statement.text(at: 1) ?? "",
                         ordinal: statement.int(at: 2), score: score, text: statement.text(at: 3) ?? "",
                         characterStart: statement.int(at: 4), characterEnd: statement.int(at: 5),
-                        metadata: statement.text(at: 6) ?? "{}"))
+                        metadata: statement.text(at: 6) ?? "{}", context: statement.text(at: 7) ?? ""))
             }
             return hits
         }

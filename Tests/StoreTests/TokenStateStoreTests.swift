@@ -44,6 +44,7 @@ import Testing
         #expect(try store.keywordSearch("checkpoints", k: 3).map(\.documentKey) == ["ckpt"])
         // A word only the title has finds the chunk.
         #expect(try store.keywordSearch("write-ahead", k: 3).map(\.documentKey) == ["wal"])
+        #expect(try store.keywordSearch("write-ahead", k: 3).first?.context == "Write-ahead logging")
         // Common words are not searched when the query has others: the noise document is not a candidate
         // ("log" also finds the title "logging" by its stem).
         #expect(try store.keywordSearch("the checkpoints of the log", k: 3).map(\.documentKey) == ["ckpt", "wal"])
@@ -76,6 +77,7 @@ import Testing
         #expect(try reader.connection.scalarInt("PRAGMA user_version") == 2)
         #expect(try reader.keywordSearch("checkpoint", k: 1).map(\.documentKey) == ["old"])
         #expect(try reader.tokenStates(for: [1]).isEmpty)
+        #expect(try reader.hits([(1, 1)]).first?.context == "")
         // A writer upgrades it: the text index is rebuilt with stems, the old chunk has no context or states.
         let writer = try Store(path: path)
         #expect(try writer.connection.scalarInt("PRAGMA user_version") == Int64(Schema.version))
