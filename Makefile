@@ -77,7 +77,8 @@ bench-pipeline: release
 bench-query: release
 	$(PYTHON) scripts/bench_query.py
 
-## eval: build the stdlib evaluation set, index it, and print ovindex eval's table (release build)
+## eval: build the three evaluation sets (stdlib, man pages, info manuals), index each, print one table per set
+##       and the default query (release build; the man set needs Debian's manpages and manpages-dev)
 eval: release
 	$(PYTHON) scripts/bench_query.py eval
 
