@@ -1,7 +1,7 @@
 import Embedding
 import Foundation
 import OpenVINO
-import Store
+@testable import Store
 import TestSupport
 import Testing
 
@@ -179,6 +179,23 @@ final class Library {
         }
         // The kept states are read, not recomputed: the engine never runs the model over the candidates.
         #expect(try withStates.store.tokenStates(for: Array(1...8)).count == 8)
+    }
+
+    @Test func aDamagedStateBlobIsRecomputedNotTrusted() async throws {
+        let stored = try await Library.make(tokenStates: .binary)
+        do {
+            // Damage every kept blob a different way: cut short, unknown format, another width.
+            let store = try Store(path: stored.path)
+            try store.connection.execute("UPDATE chunk_states SET states = substr(states, 1, 20) WHERE chunk_id % 3 = 0")
+            try store.connection.execute("UPDATE chunk_states SET states = x'0900000000' WHERE chunk_id % 3 = 1")
+            try store.connection.execute("UPDATE chunk_states SET states = x'0210000100ffff' WHERE chunk_id % 3 = 2")
+        }
+        let options = QueryOptions(
+            k: 8, mode: .vector, rerank: .lateInteraction, groupByDocument: false, firstStageWeight: 0)
+        let damaged = try await stored.engine().query("checkpoint of the write-ahead log", options: options)
+        let recomputed = try await library.engine().query("checkpoint of the write-ahead log", options: options)
+        #expect(damaged.results.map(\.hit.text) == recomputed.results.map(\.hit.text))
+        for (a, b) in zip(damaged.results, recomputed.results) { #expect(abs(a.score - b.score) < 1e-4) }
     }
 
     @Test func theDefaultQueryRetrievesBothWaysAndReranks() async throws {

@@ -86,6 +86,33 @@ import Testing
         #expect(try writer.tokenStates(for: [1]).isEmpty)
     }
 
+    @Test func aShardWrittenBeforeSchemaThreeMergesWithoutStatesOrContexts() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("old-shard.sqlite")
+        do {
+            let old = try Store(path: path, mode: .readWrite, migrations: Array(Schema.migrations.prefix(2)))
+            try old.bind(to: testModel)
+            try old.connection.execute(
+                """
+                INSERT INTO documents (key, source, content_hash, byte_size, state, chunk_count, created_at, updated_at)
+                VALUES ('old', 'docs/old.txt', 'h', 10, 'indexed', 1, 'now', 'now');
+                INSERT INTO chunks (document_id, ordinal, key, text, char_start, char_end, token_count)
+                VALUES (1, 0, 'old#0', 'A checkpoint copies pages back.', 0, 31, 6);
+                INSERT INTO runs (started_at, updated_at, finished_at, status) VALUES ('now', 'now', 'now', 'completed');
+                """)
+            let vector = [UInt8](repeating: 0, count: 32)
+            try old.connection.execute("INSERT INTO vectors (chunk_id, embedding) VALUES (1, ?)", [vector])
+            try old.connection.execute(
+                "INSERT INTO vector_codes (chunk_id, document_id, scale, code) VALUES (1, 1, 0.0, ?)", [[UInt8](repeating: 0, count: 8)])
+        }
+        let merged = try makeStore(directory, name: "merged.sqlite")
+        let outcome = try merged.merge(from: path)
+        #expect(outcome.chunks == 1)
+        #expect(try merged.connection.scalarText("SELECT context FROM chunks") == "")
+        #expect(try merged.connection.scalarInt("SELECT count(*) FROM chunk_states") == 0)
+        #expect(try merged.keywordSearch("checkpoints", k: 1).map(\.documentKey) == ["old"])
+    }
+
     @Test func mergeCarriesStatesAndContexts() throws {
         let directory = try TemporaryDirectory()
         let shard = try makeStore(directory, name: "shard.sqlite")
