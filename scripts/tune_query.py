@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Chooses the default query settings on some evaluation sets and shows how they do on the others.
 
-    scripts/tune_query.py --tune TRACE [TRACE ...] [--report TRACE ...] [--max-candidates 50]
+    scripts/tune_query.py --tune TRACE [TRACE ...] [--report TRACE ...] [--max-candidates 100] [--per-document]
 
 Each TRACE is what `ovindex eval --trace FILE` wrote for one evaluation set: per question, the vector and
 keyword candidate lists (chunk ids and document ids, best first) and the late-interaction score of every
@@ -11,8 +11,11 @@ candidates, late interaction, the first stage's ranks fused back in, best chunk 
 scores MRR@10, recall@1 and recall@10 against the known answers.
 
 The chosen setting is the one with the best mean MRR@10 over the --tune sets among those that beat, on each
-tune set, every mode without reranking by the widest margin (the goal: at least the best of vector,
-keyword and hybrid on every set). The --report sets are only scored, never looked at while choosing.
+tune set, every mode without reranking (the goal: at least the best of vector, keyword and hybrid on every
+set); when none does, the best mean overall. The --report sets are only scored, never looked at while
+choosing. Take the first N of a trace made with --candidates 100 as an approximation of a search for N (the
+int8 scan picks its own candidates); "fused back separately" and --per-document settings are experiments
+ovindex does not implement. Record traces with the same --candidates as --max-candidates.
 Prints Markdown tables. The real figures come from `ovindex eval` (make eval); this only searches the grid.
 """
 
@@ -73,7 +76,7 @@ def ranked_documents(q, mode, candidates, keyword_weight, rerank, first_stage, p
         first = fuse([vector, keyword], [1.0, keyword_weight])[:candidates]
     order = first
     if rerank:
-        order = sorted(first, key=lambda cid: (-late[cid], str(cid)))
+        order = sorted(first, key=lambda cid: (-late[cid], cid))
         if isinstance(first_stage, tuple):
             # The reranked order fused with the vector and keyword lists, each with its own weight.
             pool = set(first)

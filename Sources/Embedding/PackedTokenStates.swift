@@ -93,6 +93,7 @@ public struct PackedTokenStates: Sendable, Equatable {
         let rowBytes = format == .int8 ? width + 4 : (width + 7) / 8
         var best = [Float](repeating: -.infinity, count: query.count)
         var row = [Float](repeating: 0, count: width)
+        var damaged = false
         bytes.withUnsafeBufferPointer { raw in
             query.values.withUnsafeBufferPointer { q in
                 row.withUnsafeMutableBufferPointer { decoded in
@@ -101,9 +102,14 @@ public struct PackedTokenStates: Sendable, Equatable {
                         let base = Self.headerBytes + token * rowBytes
                         switch format {
                         case .int8:
-                            let scale = Float(
+                            var scale = Float(
                                 bitPattern: UInt32(raw[base]) | UInt32(raw[base + 1]) << 8
                                     | UInt32(raw[base + 2]) << 16 | UInt32(raw[base + 3]) << 24)
+                            // Rows are unit vectors: a scale past 1/64 (or not a number) is damage.
+                            if !(scale >= 0 && scale <= 1.0 / 64) {
+                                damaged = true
+                                scale = 0
+                            }
                             for d in 0..<width { decoded[d] = Float(Int8(bitPattern: raw[base + 4 + d])) * scale }
                         case .binary:
                             for d in 0..<width { decoded[d] = raw[base + d / 8] & (1 << UInt8(d % 8)) != 0 ? 1 : -1 }
@@ -120,6 +126,7 @@ public struct PackedTokenStates: Sendable, Equatable {
         }
         for value in best { total += value }
         let mean = total / Float(query.count)
+        guard !damaged, mean.isFinite else { return nil }
         // Sign vectors have length √width: scaled back so that scores read as cosines.
         return format == .binary ? mean / Float(width).squareRoot() : mean
     }

@@ -173,7 +173,9 @@ public final class QueryEngine {
     func rerank(_ text: String, candidates: [SearchHit], method: RerankMethod) async throws -> [Float] {
         let stored = method == .lateInteraction ? try store.tokenStates(for: candidates.map(\.chunkID)) : [:]
         // Late interaction recomputed sees what indexing embedded: the chunk's context, then its text.
-        let passages = candidates.map { method == .lateInteraction && !$0.context.isEmpty ? "\($0.context): \($0.text)" : $0.text }
+        let passages = candidates.map {
+            method == .lateInteraction && !$0.context.isEmpty ? "\($0.context): \($0.text)" : $0.text
+        }
         return try await Reranker(embedder: embedder, crossEncoder: crossEncoder, batchTokens: batchTokens)
             .scores(query: text, passages: passages, stored: candidates.map { stored[$0.chunkID] }, method: method)
     }

@@ -19,9 +19,16 @@ public struct Reranker: Sendable {
         var row = 0
         for position in 0..<encoding.count where !encoding.specialTokensMask[position] {
             defer { row += 1 }
-            let token = tokenizer.token(for: encoding.ids[position])
-            let isPunctuation = token.unicodeScalars.allSatisfy { !$0.properties.isAlphabetic && $0.properties.numericType == nil }
-            guard !isPunctuation, !Store.commonWords.contains(token) else { continue }
+            let id = encoding.ids[position]
+            // A whole word only: "is" of "is ##instance" is the start of another word.
+            let continued = position + 1 < encoding.count && tokenizer.isContinuation(encoding.ids[position + 1])
+            if !continued && !tokenizer.isContinuation(id) {
+                let token = tokenizer.token(for: id)
+                let isPunctuation = token.unicodeScalars.allSatisfy {
+                    !$0.properties.isAlphabetic && $0.properties.numericType == nil
+                }
+                if isPunctuation || Store.commonWords.contains(token) { continue }
+            }
             kept += states.values[(row * states.width)..<((row + 1) * states.width)]
             count += 1
         }
@@ -56,6 +63,9 @@ public struct Reranker: Sendable {
             for (index, bytes) in stored.enumerated() where index < passages.count {
                 if let bytes { scores[index] = PackedTokenStates(bytes: bytes).maxSim(query: queryStates) }
             }
+            // Kept states are compressed (binary scores read about 0.8 of a cosine): scores from them and from
+            // the model are not ranked together. Any candidate without usable states has them all recomputed.
+            if scores.contains(where: { $0 == nil }) { scores = scores.map { _ in nil } }
             let missing = scores.indices.filter { scores[$0] == nil }
             if !missing.isEmpty {
                 let passageStates = try await embedder.tokenStates(

@@ -80,6 +80,15 @@ import Testing
         truncated.bytes.removeLast()
         var unknown = good
         unknown.bytes[0] = 9
+        var notANumber = good
+        for (i, byte) in withUnsafeBytes(of: Float.nan.bitPattern.littleEndian, Array.init).enumerated() {
+            notANumber.bytes[PackedTokenStates.headerBytes + i] = byte
+        }
+        var huge = good
+        for (i, byte) in withUnsafeBytes(of: Float(1e30).bitPattern.littleEndian, Array.init).enumerated() {
+            huge.bytes[PackedTokenStates.headerBytes + i] = byte
+        }
+        #expect(notANumber.maxSim(query: query) == nil && huge.maxSim(query: query) == nil)
         for broken in [truncated, unknown, PackedTokenStates(bytes: []), PackedTokenStates(bytes: [1, 0])] {
             #expect(broken.header == nil)
             #expect(broken.maxSim(query: query) == nil)

@@ -77,6 +77,14 @@ import Tokenizer
         #expect(plain.allSatisfy { $0.tokenIDs.count <= 40 })
         #expect(reserved.allSatisfy { $0.tokenIDs.count <= 28 })
         #expect(reserved.count > plain.count)
+        // The reservation comes out of the overlap first: with 32-piece windows overlapping by 16, 8 pieces
+        // reserved leave windows of 24 that still start every 16 pieces, not every 8.
+        let wide = Chunker(tokenizer: try #require(ChunkerTests.tokenizer), maxTokens: 32, overlap: 16)
+        let words = Array(repeating: "word", count: 320).joined(separator: " ")
+        let unreserved = wide.chunks(of: words)
+        let titled = wide.chunks(of: words, reserving: 8)
+        #expect(titled.allSatisfy { $0.tokenIDs.count <= 24 })
+        #expect(titled.count <= unreserved.count + 1, "\(titled.count) against \(unreserved.count)")
         // A reservation larger than the budget still leaves the text one piece a window, and ends.
         let tiny = chunker.chunks(of: "one two three", reserving: 100)
         #expect(tiny.map(\.tokenIDs.count) == [1, 1, 1])

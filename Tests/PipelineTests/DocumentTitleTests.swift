@@ -1,5 +1,7 @@
+import TestSupport
 import Testing
 import TextIO
+import Tokenizer
 
 @testable import Pipeline
 
@@ -15,6 +17,23 @@ import TextIO
         #expect(DocumentTitle.of(header("docs/release-notes_2024.txt"), text: "Fixed things.") == "release notes 2024")
         // A JSON Lines id is the record's name as it is.
         #expect(DocumentTitle.of(header("json.decoder", line: 3), text: "Decodes.") == "json.decoder")
+    }
+
+    @Test func windowsLineEndsEndTheHeadingAndNoiseIdsGiveNoTitle() {
+        #expect(DocumentTitle.markdownHeading("# Title\r\nBody text that is not the title.") == "Title")
+        #expect(DocumentTitle.of(header("3f2a9c1e-77b0-4d2e-9a1b-0c8d5e6f7a8b", line: 1), text: "x") == "")
+        #expect(DocumentTitle.of(header("12345", line: 1), text: "x") == "")
+        #expect(DocumentTitle.of(header("faq/faq-8", line: 1), text: "x") == "faq/faq-8")
+    }
+
+    @Test func aLongTitleIsClippedToWhatIsEmbedded() throws {
+        let tokenizer = try BertTokenizer(directory: ProjectPaths.model().path)
+        let long = (0..<100).map { "word\($0)" }.joined(separator: " ")
+        let (text, ids) = DocumentTitle.clipped(long, tokenizer: tokenizer, limit: 8)
+        #expect(ids.count == 8)  // seven pieces of the title and the colon
+        #expect(long.hasPrefix(text) && text.count < 40)
+        #expect(tokenizer.encode(text + ":", addSpecialTokens: false).ids == ids)
+        #expect(DocumentTitle.clipped("", tokenizer: tokenizer, limit: 8).ids.isEmpty)
     }
 
     @Test func onlyAHeadingOnTheFirstLineWithTextCounts() {

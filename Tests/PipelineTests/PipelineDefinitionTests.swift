@@ -111,6 +111,8 @@ import Testing
                     definition.sources[0].followSymlinks = true
                     definition.sources[0].exclude = [Glob("**/drafts/**")]
                     definition.chunkTokens = 128
+                    definition.chunkTitles = false
+                    definition.tokenStates = .int8
                 }
                 let directory = try TemporaryDirectory()
                 let recorded = try directory.write("recorded.json", definition.json)

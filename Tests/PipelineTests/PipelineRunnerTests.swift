@@ -242,6 +242,16 @@ final class Gate: Sendable {
             ).run()
         }
         #expect(error?.message.contains("chunks of at most 254, this run uses 100") == true)
+        // Chunks with and without their title are not mixed in one store either.
+        definition.chunkTokens = nil
+        definition.chunkTitles = false
+        let titles = await #expect(throws: StoreError.self) {
+            try await PipelineRunner(
+                definition: definition, engine: StubEngine(), tokenizer: try tokenizer(), maximumLength: 256,
+                model: Self.model
+            ).run()
+        }
+        #expect(titles?.message.contains("chunk titles (chunking.title)") == true, "\(titles?.message ?? "")")
     }
 
     @Test func twoRunsCannotWriteOneStoreAtOnce() throws {

@@ -224,6 +224,10 @@ final class Library {
         // The kept rows are the states of those tokens, unchanged.
         let checkpoint = 3  // after "what", "is", "the"
         #expect(Array(telling.values.prefix(states.width)) == Array(states.values[(checkpoint * states.width)...].prefix(states.width)))
+        // Only whole words go: "is" and "in" starting "isinstance" and "inotify" stay.
+        let compound = embedder.encode("isinstance inotify")
+        let wordStates = try await embedder.tokenStates([compound])[0]
+        #expect(Reranker.telling(wordStates, of: compound, tokenizer: embedder.tokenizer).count == wordStates.count)
         // A question of nothing else keeps every token.
         let plain = embedder.encode("the of and")
         let all = try await embedder.tokenStates([plain])[0]

@@ -11,6 +11,8 @@ import Testing
             var source: String
             var chunk: Int
             var score: Float
+            var rerank_score: Float?
+            var context: String?
             var text: String
         }
         var id: String?
@@ -44,6 +46,8 @@ import Testing
         #expect(results.first?.document == "astronomy/moon-phases.md")
         #expect(Set(results.map(\.document)).count == 3)
         #expect(results.first?.source.hasSuffix("data/sample/astronomy/moon-phases.md") == true)
+        // The default query reranked every result, and each carries its document's title.
+        #expect(results.allSatisfy { $0.rerank_score != nil && $0.context?.isEmpty == false })
 
         let table = try runOvindex(["query", "why does the moon change shape", "--store", store, "-k", "2"])
         #expect(table.status == 0)

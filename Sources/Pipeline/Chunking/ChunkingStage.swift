@@ -24,11 +24,14 @@ struct ChunkingStage {
             }
             let clock = ContinuousClock()
             let started = clock.now
-            // The title goes in front of every chunk's pieces, within the model's budget.
-            let title = titles ? DocumentTitle.of(document.header, text: document.text) : ""
-            let titleIDs =
-                title.isEmpty
-                ? [] : Array(chunker.tokenizer.encode(title + ":", addSpecialTokens: false).ids.prefix(DocumentTitle.maximumTokens))
+            // The title goes in front of every chunk's pieces, within the model's budget: at most a quarter of
+            // a chunk, so that the step between chunks stays what the settings ask.
+            let (title, titleIDs) =
+                titles
+                ? DocumentTitle.clipped(
+                    DocumentTitle.of(document.header, text: document.text), tokenizer: chunker.tokenizer,
+                    limit: min(DocumentTitle.maximumTokens, chunker.maxTokens / 4))
+                : ("", [])
             let plans = chunker.chunks(of: document.text, reserving: titleIDs.count)
             let encodings = plans.map { chunker.tokenizer.encoding(wrapping: (titleIDs + $0.tokenIDs)[...]) }
             let busy = (clock.now - started).seconds
@@ -39,7 +42,8 @@ struct ChunkingStage {
                 continue
             }
             sequence += 1
-            try await results.send(.planned(DocumentPlan(sequence: sequence, header: document.header, title: title, chunks: plans)))
+            let plan = DocumentPlan(sequence: sequence, header: document.header, title: title, chunks: plans)
+            try await results.send(.planned(plan))
             for (plan, encoding) in zip(plans, encodings) {
                 try await chunks.send(ChunkJob(document: sequence, ordinal: plan.ordinal, encoding: encoding))
             }

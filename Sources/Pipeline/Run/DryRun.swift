@@ -123,6 +123,8 @@ public struct DryRun {
         if let settings {
             try store.verify(setting: "chunk_tokens", is: String(settings.maxTokens), meaning: "chunks of at most")
             try store.verify(setting: "overlap_tokens", is: String(settings.overlap), meaning: "a chunk overlap of")
+            try store.verify(
+                setting: "chunk_title", is: definition.chunkTitles ? "on" : "off", meaning: "chunk titles (chunking.title)")
         }
         if let shard = definition.shard {
             try store.verify(setting: "shard", is: "\(shard.index)/\(shard.count)", meaning: "shard")

@@ -290,7 +290,7 @@ public struct PipelineDefinition: Sendable, Equatable {
                 "follow_symlinks": .bool(source.followSymlinks),
             ])
         }
-        var chunking: [String: JSONValue] = ["overlap_tokens": number(overlapTokens)]
+        var chunking: [String: JSONValue] = ["overlap_tokens": number(overlapTokens), "title": .bool(chunkTitles)]
         if let chunkTokens { chunking["max_tokens"] = number(chunkTokens) }
         var concurrency: [String: JSONValue] = [
             "infer_requests": number(inferRequests), "performance_hint": .string(performanceHint.rawValue),
@@ -300,6 +300,7 @@ public struct PipelineDefinition: Sendable, Equatable {
         if let threads { concurrency["threads"] = number(threads) }
         var members: [String: JSONValue] = [
             "store": .string(store), "precision": .string(precision.rawValue), "sources": .array(sourceValues),
+            "token_states": .string(tokenStates.rawValue),
             "chunking": .object(chunking),
             "limits": .object([
                 "max_document_bytes": number(maxDocumentBytes), "max_chunks_per_document": number(maxChunksPerDocument),

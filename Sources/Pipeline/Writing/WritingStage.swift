@@ -64,6 +64,9 @@ final class WritingStage {
             try store.bind(to: model)
             try store.bind(setting: "chunk_tokens", to: String(chunker.maxTokens), meaning: "chunks of at most")
             try store.bind(setting: "overlap_tokens", to: String(chunker.overlap), meaning: "a chunk overlap of")
+            // Vectors of chunks with and without their title are not comparable: one kind per store.
+            try store.bind(
+                setting: "chunk_title", to: definition.chunkTitles ? "on" : "off", meaning: "chunk titles (chunking.title)")
             if let shard = definition.shard {
                 // A shard's store holds that shard only: another shard's run would prune it away.
                 try store.bind(setting: "shard", to: "\(shard.index)/\(shard.count)", meaning: "shard")

@@ -16,7 +16,7 @@ struct EvalCommand: Command {
           recall@10    share of the relevant documents found in the first 10, averaged over queries
           MRR@10       mean of 1/rank of the first relevant document (0 when not in the first 10)
           p50, p95     query latency in milliseconds: embedding, retrieval and reranking
-        Late-interaction rows fuse the reranked order with the candidates' first ranks, as a query does by
+        Reranked rows fuse the reranked order with the candidates' first ranks, as a query does by
         default; the row marked "default" is what 'ovindex query' does with no flags.
         scripts/make_eval_set.py builds such sets from documentation on any Debian machine (make eval).
 

@@ -13,7 +13,10 @@ struct QueryCommand: Command {
         Embeds the question, retrieves candidate chunks, reranks them, and prints the top k: the best chunk of
         each document (--chunks for every chunk), with its score and a snippet. On a terminal the results are
         a table; --json prints one line per query:
-          {"id": ..., "query": ..., "results": [{"document", "source", "chunk", "score", "text"}, ...]}
+          {"id": ..., "query": ..., "results": [{"document", "source", "chunk", "score", "rerank_score",
+                                                 "context", "text"}, ...], "milliseconds": ...}
+        (score ranked the result; rerank_score is the reranker's own; context is the document's title the chunk
+        carries)
         --queries FILE reads JSON Lines {"id": ..., "query": ...} (or one query per line) and answers each,
         loading the models once; a query over a limit is reported (an "error" line with --json) and the rest
         are answered, with exit status 65 at the end.
@@ -167,6 +170,12 @@ struct QueryCommand: Command {
                 writer.integer(result.hit.ordinal)
                 writer.key("score")
                 writer.float(result.score)
+                if let rerankScore = result.rerankScore {
+                    writer.key("rerank_score")
+                    writer.float(rerankScore)
+                }
+                writer.key("context")
+                writer.string(result.hit.context)
                 writer.key("text")
                 writer.string(result.hit.text)
                 writer.raw("}")
