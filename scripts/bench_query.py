@@ -162,7 +162,7 @@ def evaluation(args) -> None:
                   "against plain vector")
         sys.stdout.flush()
     print("\nDefault query (ovindex query with no flags): hybrid candidates (the vector list and the keyword list "
-          "at weight 0.5, fused by reciprocal rank), 75 of them, reranked by late interaction from the token states "
+          "at weight 0.5, fused by reciprocal rank), 40 of them, reranked by late interaction from the token states "
           "the store keeps (punctuation and common words of the question left out), the reranked order fused with "
           "the candidates' first ranks at weight 2.")
 

@@ -24,7 +24,7 @@ public enum RerankMethod: String, CaseIterable, Sendable {
 public enum QueryDefaults {
     public static let mode = RetrievalMode.hybrid
     public static let rerank = RerankMethod.lateInteraction
-    public static let candidates = 75
+    public static let candidates = 40
     public static let keywordWeight = 0.5
     public static let firstStageWeight = 2.0
 }

@@ -77,14 +77,21 @@ import Tokenizer
         #expect(plain.allSatisfy { $0.tokenIDs.count <= 40 })
         #expect(reserved.allSatisfy { $0.tokenIDs.count <= 28 })
         #expect(reserved.count > plain.count)
-        // The reservation comes out of the overlap first: with 32-piece windows overlapping by 16, 8 pieces
-        // reserved leave windows of 24 that still start every 16 pieces, not every 8.
+        // The overlap asked for is kept while windows start at least every half step: with 32-piece windows
+        // overlapping by 16, 12 pieces reserved leave windows of 20 overlapping by 12 (a step of 8, not 4).
         let wide = Chunker(tokenizer: try #require(ChunkerTests.tokenizer), maxTokens: 32, overlap: 16)
         let words = Array(repeating: "word", count: 320).joined(separator: " ")
         let unreserved = wide.chunks(of: words)
-        let titled = wide.chunks(of: words, reserving: 8)
-        #expect(titled.allSatisfy { $0.tokenIDs.count <= 24 })
-        #expect(titled.count <= unreserved.count + 1, "\(titled.count) against \(unreserved.count)")
+        let titled = wide.chunks(of: words, reserving: 12)
+        #expect(titled.allSatisfy { $0.tokenIDs.count <= 20 })
+        #expect(titled.count <= 2 * unreserved.count + 1, "\(titled.count) against \(unreserved.count)")
+        // The default settings keep their overlap: 254-piece windows, 32 shared, 8 reserved.
+        let full = Chunker(tokenizer: try #require(ChunkerTests.tokenizer), maxTokens: 254, overlap: 32)
+        let long = Array(repeating: "word", count: 2_000).joined(separator: " ")
+        let pieces = full.chunks(of: long, reserving: 8)
+        #expect(pieces.count >= 2 && pieces[0].tokenIDs.count == 246)
+        #expect(pieces[0].characterEnd > pieces[1].characterStart)  // they overlap
+        #expect(long.unicodeScalars.count > 0 && pieces[1].characterStart == 5 * (246 - 32))
         // A reservation larger than the budget still leaves the text one piece a window, and ends.
         let tiny = chunker.chunks(of: "one two three", reserving: 100)
         #expect(tiny.map(\.tokenIDs.count) == [1, 1, 1])

@@ -25,8 +25,10 @@ public struct Chunker: Sendable {
     ///   from `maxTokens`; at least one piece is always left for the text.
     public func chunks(of text: String, reserving reserved: Int = 0) -> [ChunkPlan] {
         let maxTokens = max(1, min(self.maxTokens - reserved, self.maxTokens))
-        // The reservation comes out of the overlap first: windows still start every maxTokens − overlap pieces.
-        let overlap = max(0, min(self.overlap, maxTokens - (self.maxTokens - self.overlap), maxTokens - 1))
+        // The overlap asked for is kept, as long as windows still start at least every half of the step the
+        // settings give (maxTokens − overlap): a reservation can at most double the number of chunks.
+        let step = self.maxTokens - self.overlap
+        let overlap = max(0, min(self.overlap, maxTokens - (step + 1) / 2, maxTokens - 1))
         let encoding = tokenizer.encode(text, addSpecialTokens: false)
         let count = encoding.count
         guard count > 0 else { return [] }
