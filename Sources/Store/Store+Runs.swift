@@ -116,13 +116,9 @@ public struct StoreStatistics: Sendable, Equatable {
 }
 
 extension Store {
-    /// Whether the schema has the token-state table (version 3 on; a reader opens version 2 as it is).
-    var keepsStateTable: Bool {
-        get throws {
-            try connection.scalarInt("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'chunk_states'")
-                ?? 0 > 0
-        }
-    }
+    /// Whether the schema has the token-state table and chunk contexts (version 3 on; a reader opens version 2
+    /// as it is). Read once at opening, not on every query.
+    var keepsStateTable: Bool { openedSchemaVersion >= 3 }
 
     public func statistics() throws(StoreError) -> StoreStatistics {
         try perform("reading statistics") {

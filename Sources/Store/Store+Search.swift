@@ -226,7 +226,7 @@ extension Store {
     /// Whether any chunk keeps its token states (false for a schema 2 store, or one built with none).
     public func keepsTokenStates() throws(StoreError) -> Bool {
         try perform("reading token states") {
-            guard try keepsStateTable else { return false }
+            guard keepsStateTable else { return false }
             return try connection.scalarInt("SELECT EXISTS (SELECT 1 FROM chunk_states)") == 1
         }
     }
@@ -235,7 +235,7 @@ extension Store {
     /// without them (indexed with `token_states` "none", or before the store kept them) are absent.
     public func tokenStates(for chunkIDs: [Int64]) throws(StoreError) -> [Int64: [UInt8]] {
         try perform("reading token states") {
-            guard try keepsStateTable else { return [:] }
+            guard keepsStateTable else { return [:] }
             let statement = try connection.prepare("SELECT states FROM chunk_states WHERE chunk_id = ?")
             var states: [Int64: [UInt8]] = [:]
             for id in chunkIDs {
@@ -252,7 +252,7 @@ extension Store {
     public func hits(_ scored: [(Int64, Float)]) throws(StoreError) -> [SearchHit] {
         try perform("reading results") {
             // A schema 2 store (opened as it is by a reader) has no contexts.
-            let context = try keepsStateTable ? "c.context" : "''"
+            let context = keepsStateTable ? "c.context" : "''"
             let statement = try connection.prepare(
                 """
                 SELECT d.key, d.source, c.ordinal, c.text, c.char_start, c.char_end, d.metadata, \(context)

@@ -25,6 +25,9 @@ public final class Store {
     public let mode: Mode
     /// The connection, for this module and its tests (`@testable import Store`): callers go through the store's API.
     let connection: Connection
+    /// The file's schema version as opened: this build's after a writer's migrations; a reader opens an older
+    /// readable one as it is (`Schema.oldestReadable`).
+    let openedSchemaVersion: Int
 
     /// The schema version this build writes and reads.
     public static var schemaVersion: Int { Schema.version }
@@ -70,9 +73,11 @@ public final class Store {
             connection = try Connection(path: path, mode: mode == .readOnly ? .readOnly : .readWriteCreate)
             try connection.execute("PRAGMA mmap_size = 0")
             if mode != .readOnly {
+                openedSchemaVersion = migrations.count
                 try migrate(migrations)
             } else {
                 let version = Int(try connection.scalarInt("PRAGMA user_version") ?? 0)
+                openedSchemaVersion = version
                 if version == 0 {
                     throw StoreError(
                         .notAStore, path: path,
