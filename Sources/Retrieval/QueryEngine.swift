@@ -125,12 +125,10 @@ public final class QueryEngine {
                 // The first stage's order (candidates come best first) still counts, fused by rank.
                 let fused = reciprocalRankFusion(
                     [results.map(\.hit.chunkID), candidates.map(\.hit.chunkID)], weights: [1, options.firstStageWeight])
-                let fusedScore = Dictionary(uniqueKeysWithValues: fused.map { ($0.id, $0.score) })
-                let position = Dictionary(uniqueKeysWithValues: fused.enumerated().map { ($1.id, $0) })
-                for index in results.indices {
-                    results[index].score = Float(fusedScore[results[index].hit.chunkID] ?? 0)
+                let reranked = Dictionary(uniqueKeysWithValues: results.map { ($0.hit.chunkID, $0) })
+                results = fused.compactMap { item in
+                    reranked[item.id].map { var result = $0; result.score = Float(item.score); return result }
                 }
-                results.sort { position[$0.hit.chunkID, default: .max] < position[$1.hit.chunkID, default: .max] }
             }
         }
         if options.groupByDocument {
