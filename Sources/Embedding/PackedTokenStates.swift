@@ -14,6 +14,24 @@ public enum TokenStateFormat: String, CaseIterable, Sendable {
         case .binary: 2
         }
     }
+
+    /// The format a blob's first byte names (nil for none or an unknown code).
+    init?(code: UInt8) {
+        switch code {
+        case 1: self = .int8
+        case 2: self = .binary
+        default: return nil
+        }
+    }
+
+    /// Bytes one token of `width` values takes.
+    public func rowBytes(width: Int) -> Int {
+        switch self {
+        case .none: 0
+        case .int8: width + 4
+        case .binary: (width + 7) / 8
+        }
+    }
 }
 
 /// One chunk's token states, compressed to a byte blob the store keeps beside its vector.
@@ -33,7 +51,7 @@ public struct PackedTokenStates: Sendable, Equatable {
     /// Packs `count` rows of `width` values (unit-length rows, as `Embedder.tokenStates` gives them).
     public init(rows values: UnsafeBufferPointer<Float>, count: Int, width: Int, format: TokenStateFormat) {
         precondition(format != .none && count <= Int(UInt16.max) && width <= Int(UInt16.max))
-        let rowBytes = format == .int8 ? width + 4 : (width + 7) / 8
+        let rowBytes = format.rowBytes(width: width)
         var bytes = [UInt8](repeating: 0, count: Self.headerBytes + count * rowBytes)
         bytes[0] = format.code
         bytes[1] = UInt8(width & 0xFF)
@@ -72,14 +90,9 @@ public struct PackedTokenStates: Sendable, Equatable {
         guard bytes.count >= Self.headerBytes else { return nil }
         let width = Int(bytes[1]) | Int(bytes[2]) << 8
         let count = Int(bytes[3]) | Int(bytes[4]) << 8
-        let format: TokenStateFormat
-        switch bytes[0] {
-        case 1: format = .int8
-        case 2: format = .binary
-        default: return nil
-        }
-        let rowBytes = format == .int8 ? width + 4 : (width + 7) / 8
-        guard width > 0, bytes.count == Self.headerBytes + count * rowBytes else { return nil }
+        guard let format = TokenStateFormat(code: bytes[0]), width > 0,
+            bytes.count == Self.headerBytes + count * format.rowBytes(width: width)
+        else { return nil }
         return (format, width, count)
     }
 
@@ -90,7 +103,7 @@ public struct PackedTokenStates: Sendable, Equatable {
         guard let (format, width, count) = header, width == query.width else { return nil }
         guard query.count > 0, count > 0 else { return 0 }
         var total: Float = 0
-        let rowBytes = format == .int8 ? width + 4 : (width + 7) / 8
+        let rowBytes = format.rowBytes(width: width)
         var best = [Float](repeating: -.infinity, count: query.count)
         var row = [Float](repeating: 0, count: width)
         var damaged = false

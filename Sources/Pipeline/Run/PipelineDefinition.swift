@@ -232,13 +232,8 @@ public struct PipelineDefinition: Sendable, Equatable {
     /// batches can hold stay under 256 MB (int8 states take about 100 KB a chunk: 64 full batches would hold
     /// 1.6 GB, more than a 1.5 GB container).
     public func resultCapacity(chunkTokens: Int, width: Int) -> Int {
-        let rowBytes: Int
-        switch tokenStates {
-        case .none: return resultQueue
-        case .int8: rowBytes = width + 4
-        case .binary: rowBytes = (width + 7) / 8
-        }
-        let batchBytes = max(1, batchRows * (chunkTokens + 2) * rowBytes)
+        guard tokenStates != .none else { return resultQueue }
+        let batchBytes = max(1, batchRows * (chunkTokens + 2) * tokenStates.rowBytes(width: width))
         return max(2, min(resultQueue, (256 << 20) / batchBytes))
     }
 
