@@ -15,6 +15,28 @@ import Testing
         return input
     }
 
+    /// What a schema 2 build wrote, one document of one chunk: no context column, no token states.
+    static func makeSchemaTwoStore(at path: String) throws {
+        let old = try Store(path: path, mode: .readWrite, migrations: Array(Schema.migrations.prefix(2)))
+        try old.bind(to: testModel)
+        try old.connection.execute(
+            """
+            INSERT INTO documents (key, source, content_hash, byte_size, state, chunk_count, created_at, updated_at)
+            VALUES ('old', 'docs/old.txt', 'h', 10, 'indexed', 1, 'now', 'now');
+            INSERT INTO chunks (document_id, ordinal, key, text, char_start, char_end, token_count)
+            VALUES (1, 0, 'old#0', 'A checkpoint copies pages back.', 0, 31, 6);
+            INSERT INTO runs (started_at, updated_at, finished_at, status) VALUES ('now', 'now', 'now', 'completed');
+            """)
+        var vector: [UInt8] = []
+        for value in document("old", chunks: ["A checkpoint copies pages back."]).chunks[0].embedding {
+            withUnsafeBytes(of: value.bitPattern.littleEndian) { vector += $0 }
+        }
+        try old.connection.execute("INSERT INTO vectors (chunk_id, embedding) VALUES (1, ?)", [vector])
+        try old.connection.execute(
+            "INSERT INTO vector_codes (chunk_id, document_id, scale, code) VALUES (1, 1, 0.0, ?)",
+            [[UInt8](repeating: 0, count: 8)])
+    }
+
     @Test func statesAreKeptPerChunkAndGoWithTheirDocument() throws {
         let directory = try TemporaryDirectory()
         let store = try makeStore(directory)
@@ -56,22 +78,7 @@ import Testing
     @Test func aSchemaTwoStoreIsReadAsItIsAndUpgradedByAWriter() throws {
         let directory = try TemporaryDirectory()
         let path = directory.file("v2.sqlite")
-        do {
-            let old = try Store(path: path, mode: .readWrite, migrations: Array(Schema.migrations.prefix(2)))
-            try old.bind(to: testModel)
-            let input = document("old", chunks: ["A checkpoint copies pages back."])
-            // What a schema 2 build wrote: no context column, no token states.
-            try old.connection.execute(
-                """
-                INSERT INTO documents (key, source, content_hash, byte_size, state, chunk_count, created_at, updated_at)
-                VALUES ('old', 'docs/old.txt', 'h', 10, 'indexed', 1, 'now', 'now');
-                INSERT INTO chunks (document_id, ordinal, key, text, char_start, char_end, token_count)
-                VALUES (1, 0, 'old#0', 'A checkpoint copies pages back.', 0, 31, 6);
-                """)
-            var vector: [UInt8] = []
-            for value in input.chunks[0].embedding { withUnsafeBytes(of: value.bitPattern.littleEndian) { vector += $0 } }
-            try old.connection.execute("INSERT INTO vectors (chunk_id, embedding) VALUES (1, ?)", [vector])
-        }
+        try Self.makeSchemaTwoStore(at: path)
         // A reader (query, export, store info) opens it without changing it.
         let reader = try Store(path: path, mode: .readOnly)
         #expect(try reader.connection.scalarInt("PRAGMA user_version") == 2)
@@ -89,22 +96,7 @@ import Testing
     @Test func aShardWrittenBeforeSchemaThreeMergesWithoutStatesOrContexts() throws {
         let directory = try TemporaryDirectory()
         let path = directory.file("old-shard.sqlite")
-        do {
-            let old = try Store(path: path, mode: .readWrite, migrations: Array(Schema.migrations.prefix(2)))
-            try old.bind(to: testModel)
-            try old.connection.execute(
-                """
-                INSERT INTO documents (key, source, content_hash, byte_size, state, chunk_count, created_at, updated_at)
-                VALUES ('old', 'docs/old.txt', 'h', 10, 'indexed', 1, 'now', 'now');
-                INSERT INTO chunks (document_id, ordinal, key, text, char_start, char_end, token_count)
-                VALUES (1, 0, 'old#0', 'A checkpoint copies pages back.', 0, 31, 6);
-                INSERT INTO runs (started_at, updated_at, finished_at, status) VALUES ('now', 'now', 'now', 'completed');
-                """)
-            let vector = [UInt8](repeating: 0, count: 32)
-            try old.connection.execute("INSERT INTO vectors (chunk_id, embedding) VALUES (1, ?)", [vector])
-            try old.connection.execute(
-                "INSERT INTO vector_codes (chunk_id, document_id, scale, code) VALUES (1, 1, 0.0, ?)", [[UInt8](repeating: 0, count: 8)])
-        }
+        try Self.makeSchemaTwoStore(at: path)
         let merged = try makeStore(directory, name: "merged.sqlite")
         let outcome = try merged.merge(from: path)
         #expect(outcome.chunks == 1)
