@@ -188,6 +188,28 @@ import Testing
         #expect(tooMany.stderr.contains("more than 200 passages"))
     }
 
+    @Test func aTraceThatCannotBeWrittenIsAnErrorNotASilentSuccess() throws {
+        let file = try directory.write(
+            "trace-questions.jsonl", #"{"query": "phases of the moon", "relevant": "astronomy/moon-phases.md"}"# + "\n")
+        let unwritable = try runOvindex([
+            "eval", "--store", store, "--queries", file, "--trace", directory.file("missing/folder/trace.jsonl"),
+        ])
+        #expect(unwritable.status == 73, "\(unwritable.stderr)")
+        #expect(unwritable.stderr.contains("cannot create"))
+        // Written, it holds one line per question with both lists and a score for every candidate.
+        let trace = directory.file("trace.jsonl")
+        let written = try runOvindex(["eval", "--store", store, "--queries", file, "--trace", trace, "--quiet"])
+        #expect(written.status == 0, "\(written.stderr)")
+        let lines = try String(contentsOfFile: trace, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 1)
+        let line = try #require(try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any])
+        let vector = try #require(line["vector"] as? [[Any]])
+        let keyword = try #require(line["keyword"] as? [[Any]])
+        let late = try #require(line["late"] as? [String: Double])
+        #expect(!vector.isEmpty && late.count >= vector.count)
+        #expect(Set(late.keys) == Set((vector + keyword).compactMap { ($0.first as? Int).map(String.init) }))
+    }
+
     @Test func evalReportsRecallMRRAndLatencyPerModeAndStage() throws {
         let file = try directory.write(
             "eval.jsonl",
