@@ -25,7 +25,7 @@ struct ChunkingStage {
             let clock = ContinuousClock()
             let started = clock.now
             // The title goes in front of every chunk's pieces, within the model's budget: at most a quarter of
-            // a chunk, so that the step between chunks stays what the settings ask.
+            // a chunk (the chunker keeps the overlap while windows start at least every half step).
             let (title, titleIDs) =
                 titles
                 ? DocumentTitle.clipped(

@@ -1,3 +1,4 @@
+import Foundation
 import TextIO
 import Tokenizer
 
@@ -62,16 +63,9 @@ enum DocumentTitle {
             let level = trimmed.prefix { $0 == "#" }.count
             let rest = trimmed.dropFirst(level)
             guard level <= 6, rest.first == " " || rest.first == "\t" else { return nil }
-            let title = rest.trimmingCharacters(in: " \t#\r")
+            let title = rest.trimmingCharacters(in: CharacterSet(charactersIn: " \t#\r"))
             return title.isEmpty ? nil : title
         }
         return nil
-    }
-}
-
-extension Substring {
-    fileprivate func trimmingCharacters(in set: String) -> String {
-        let characters = Set(set)
-        return String(drop { characters.contains($0) }.reversed().drop { characters.contains($0) }.reversed())
     }
 }
