@@ -165,6 +165,15 @@ enum Schema {
             INSERT INTO chunks_fts(rowid, context, text) VALUES (new.id, new.context, new.text);
         END;
         """,
+        // 4: each chunk's section (the Markdown headings above it), returned with results and searchable as a
+        // filter. A store that already holds chunks made them without: it records "chunk_structure" as "none",
+        // so its chunking stays as it was unless it is rebuilt (a run that asks for another structure is
+        // refused as for any other chunk setting).
+        """
+        ALTER TABLE chunks ADD COLUMN section TEXT NOT NULL DEFAULT '';
+        INSERT OR IGNORE INTO index_info (key, value)
+            SELECT 'setting.chunk_structure', 'none' WHERE EXISTS (SELECT 1 FROM chunks);
+        """,
     ]
 
     static var version: Int { migrations.count }

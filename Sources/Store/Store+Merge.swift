@@ -144,13 +144,16 @@ extension Store {
             JOIN shard.documents s ON s.id = dm.document_id
             JOIN temp.merge_keys k ON k.key = s.key JOIN main.documents m ON m.key = s.key
             """)
-        // A shard written before schema 3 has no chunk contexts and no token states: its chunks come without.
+        // A shard written before schema 3 has no chunk contexts and no token states, one before schema 4 no
+        // sections: its chunks come without.
         let shardVersion = try connection.scalarInt("PRAGMA shard.user_version") ?? 0
         try connection.execute(
             """
-            INSERT INTO main.chunks (document_id, ordinal, key, text, char_start, char_end, token_count, context)
+            INSERT INTO main.chunks (
+                document_id, ordinal, key, text, char_start, char_end, token_count, context, section)
             SELECT m.id, c.ordinal, c.key, c.text, c.char_start, c.char_end, c.token_count,
-                \(shardVersion >= 3 ? "c.context" : "''") FROM shard.chunks c
+                \(shardVersion >= 3 ? "c.context" : "''"), \(shardVersion >= 4 ? "c.section" : "''")
+            FROM shard.chunks c
             JOIN shard.documents s ON s.id = c.document_id
             JOIN temp.merge_keys k ON k.key = s.key JOIN main.documents m ON m.key = s.key
             ORDER BY m.id, c.ordinal

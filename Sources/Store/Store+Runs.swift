@@ -119,6 +119,8 @@ extension Store {
     /// Whether the schema has the token-state table and chunk contexts (version 3 on; a reader opens version 2
     /// as it is). Read once at opening, not on every query.
     var keepsStateTable: Bool { openedSchemaVersion >= 3 }
+    /// Whether chunks have a section (schema 4 on).
+    var keepsSections: Bool { openedSchemaVersion >= 4 }
 
     public func statistics() throws(StoreError) -> StoreStatistics {
         try perform("reading statistics") {

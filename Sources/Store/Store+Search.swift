@@ -6,13 +6,17 @@ public struct SearchFilter: Sendable, Equatable {
     public var sourcePrefix: String?
     /// Only documents whose metadata has these key = value pairs (values compared as text).
     public var metadata: [String: String]
+    /// Only chunks whose section (the Markdown headings above them, joined with " > ") contains this text,
+    /// ASCII letters compared without case.
+    public var section: String?
 
-    public init(sourcePrefix: String? = nil, metadata: [String: String] = [:]) {
+    public init(sourcePrefix: String? = nil, metadata: [String: String] = [:], section: String? = nil) {
         self.sourcePrefix = sourcePrefix
         self.metadata = metadata
+        self.section = section
     }
 
-    public var isEmpty: Bool { sourcePrefix == nil && metadata.isEmpty }
+    public var isEmpty: Bool { sourcePrefix == nil && metadata.isEmpty && section == nil }
 }
 
 /// One search result: a chunk, its document, and its score (cosine for vector searches, BM25 for keyword).
@@ -30,6 +34,9 @@ public struct SearchHit: Sendable, Equatable {
     /// What the chunk belongs to (its document's title), as it was embedded in front of its text; "" in a
     /// store older than schema 3.
     public var context = ""
+    /// The Markdown headings above the chunk, joined with " > "; "" for a plain text or a store older than
+    /// schema 4.
+    public var section = ""
 }
 
 extension VectorIndex {
@@ -95,12 +102,51 @@ extension Store {
                 sql += " AND id IN (SELECT document_id FROM document_metadata WHERE key = ? AND value = ?)"
                 arguments += [key, value]
             }
+            if let section = filter.section {
+                try requireSections()
+                sql += " AND id IN (SELECT document_id FROM chunks WHERE section LIKE ? ESCAPE '\\')"
+                arguments.append(Self.likeContaining(section))
+            }
             let statement = try connection.prepare(sql)
             try statement.bind(arguments)
             var set = DocumentSet()
             while try statement.step() { set.insert(statement.int64(at: 0)) }
             return set
         }
+    }
+
+    /// The chunks a filter's section admits, or nil when it names none (every chunk of an admitted document).
+    ///
+    /// - Throws: `StoreError` when the store is older than sections (schema 4): it cannot be filtered by them.
+    public func chunks(matching filter: SearchFilter) throws(StoreError) -> DocumentSet? {
+        guard let section = filter.section else { return nil }
+        try requireSections()
+        return try perform("applying the section filter") {
+            let statement = try connection.prepare("SELECT id FROM chunks WHERE section LIKE ? ESCAPE '\\'")
+            try statement.bind([Self.likeContaining(section)])
+            var set = DocumentSet()
+            while try statement.step() { set.insert(statement.int64(at: 0)) }
+            return set
+        }
+    }
+
+    private func requireSections() throws(StoreError) {
+        guard keepsSections else {
+            throw StoreError(
+                .invalidWrite, path: path,
+                message: "was built before chunks kept their sections (schema \(openedSchemaVersion)): index it "
+                    + "again with 'ovindex run' to filter by section")
+        }
+    }
+
+    /// A LIKE pattern matching text that contains `text` (`%`, `_` and `\` escaped with `\`).
+    static func likeContaining(_ text: String) -> String {
+        var pattern = "%"
+        for character in text {
+            if character == "%" || character == "_" || character == "\\" { pattern.append("\\") }
+            pattern.append(character)
+        }
+        return pattern + "%"
     }
 
     /// Top-k chunks by cosine similarity to `query`: the int8 `index` picks `candidates` chunks, whose exact
@@ -115,7 +161,8 @@ extension Store {
         return try perform("searching") {
             try readSnapshot {
                 let allowed = try documents(matching: filter)
-                let picked = index.candidates(for: query, count: max(k, candidates), allowed: allowed)
+                let picked = index.candidates(
+                    for: query, count: max(k, candidates), allowed: allowed, chunks: try chunks(matching: filter))
                 let rescored = try rescore(picked.map(\.chunkID), query: query)
                 return try hits(Array(rescored.prefix(k)))
             }
@@ -132,7 +179,8 @@ extension Store {
         return try perform("searching") {
             try readSnapshot {
                 let allowed = try documents(matching: filter)
-                let picked = index.candidates(for: query, count: candidates, allowed: allowed)
+                let picked = index.candidates(
+                    for: query, count: candidates, allowed: allowed, chunks: try chunks(matching: filter))
                 var documentOf: [Int64: Int64] = [:]
                 for candidate in picked { documentOf[candidate.chunkID] = candidate.documentID }
                 return try rescore(picked.map(\.chunkID), query: query).compactMap { id, score in
@@ -153,6 +201,7 @@ extension Store {
 
     private func exactSearchInSnapshot(_ query: [Float], k: Int, filter: SearchFilter) throws -> [SearchHit] {
         let allowed = try documents(matching: filter)
+        let allowedChunks = try chunks(matching: filter)
         let queryNorm = Self.norm(query)
         let scored: [(Int64, Float)] = try perform("scanning vectors") {
             let statement = try connection.prepare(
@@ -161,6 +210,7 @@ extension Store {
             var ids: [Int64] = []
             while try statement.step() {
                 if let allowed, !allowed.contains(statement.int64(at: 1)) { continue }
+                if let allowedChunks, !allowedChunks.contains(statement.int64(at: 0)) { continue }
                 let score = statement.withBlob(at: 2) { Self.cosine(query, queryNorm, $0) }
                 ids.append(statement.int64(at: 0))
                 top.insert(ids.count - 1, score)
@@ -188,6 +238,7 @@ extension Store {
         let query = Self.ftsQuery(text)
         guard !query.isEmpty else { return [] }
         let allowed = try documents(matching: filter)
+        let allowedChunks = try chunks(matching: filter)
         let scored: [(Int64, Float)] = try perform("searching text") {
             // Ask for more than k when filtering, then drop what the filter excludes.
             let statement = try connection.prepare(
@@ -200,6 +251,7 @@ extension Store {
             var results: [(Int64, Float)] = []
             while try statement.step(), results.count < k {
                 if let allowed, !allowed.contains(statement.int64(at: 1)) { continue }
+                if let allowedChunks, !allowedChunks.contains(statement.int64(at: 0)) { continue }
                 results.append((statement.int64(at: 0), Float(-statement.double(at: 2))))
             }
             return results
@@ -253,9 +305,11 @@ extension Store {
         try perform("reading results") {
             // A schema 2 store (opened as it is by a reader) has no contexts.
             let context = keepsStateTable ? "c.context" : "''"
+            let section = keepsSections ? "c.section" : "''"
             let statement = try connection.prepare(
                 """
-                SELECT d.key, d.source, c.ordinal, c.text, c.char_start, c.char_end, d.metadata, \(context)
+                SELECT d.key, d.source, c.ordinal, c.text, c.char_start, c.char_end, d.metadata, \(context),
+                    \(section)
                 FROM chunks c JOIN documents d ON d.id = c.document_id WHERE c.id = ?
                 """)
             var hits: [SearchHit] = []
@@ -268,7 +322,8 @@ extension Store {
                         chunkID: id, documentKey: statement.text(at: 0) ?? "", source: statement.text(at: 1) ?? "",
                         ordinal: statement.int(at: 2), score: score, text: statement.text(at: 3) ?? "",
                         characterStart: statement.int(at: 4), characterEnd: statement.int(at: 5),
-                        metadata: statement.text(at: 6) ?? "{}", context: statement.text(at: 7) ?? ""))
+                        metadata: statement.text(at: 6) ?? "{}", context: statement.text(at: 7) ?? "",
+                        section: statement.text(at: 8) ?? ""))
             }
             return hits
         }

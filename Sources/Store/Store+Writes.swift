@@ -230,12 +230,12 @@ private struct BatchWriter {
     mutating func insert(_ chunk: ChunkInput, documentID: Int64, documentKey: String) throws {
         let insert = try statement(
             """
-            INSERT INTO chunks (document_id, ordinal, key, text, char_start, char_end, token_count, context)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO chunks (document_id, ordinal, key, text, char_start, char_end, token_count, context, section)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         try insert.bind([
             documentID, chunk.ordinal, "\(documentKey)#\(chunk.ordinal)", chunk.text, chunk.characterStart,
-            chunk.characterEnd, chunk.tokenCount, chunk.context,
+            chunk.characterEnd, chunk.tokenCount, chunk.context, chunk.section,
         ])
         _ = try insert.step()
         let chunkID = connection.lastInsertRowID

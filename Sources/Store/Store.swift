@@ -286,6 +286,13 @@ public final class Store {
         }
     }
 
+    /// A setting the store recorded (`bind(setting:to:meaning:)`), nil when it has none.
+    public func setting(_ key: String) throws(StoreError) -> String? {
+        try perform("reading settings") {
+            try connection.scalarText("SELECT value FROM index_info WHERE key = ?", ["setting." + key])
+        }
+    }
+
     /// Records a setting the store's contents depend on (such as the chunk size), or checks it is unchanged.
     ///
     /// - Throws: `StoreError.Kind.modelMismatch` when the store holds another value: its chunks were made

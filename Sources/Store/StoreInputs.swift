@@ -14,10 +14,13 @@ public struct ChunkInput: Sendable, Equatable {
     public var tokenStates: [UInt8]?
     /// What the chunk belongs to (its document's title), searched beside its text.
     public var context: String
+    /// The Markdown headings above the chunk, joined with " > " ("" for none).
+    public var section: String
 
     public init(
         ordinal: Int, text: String, characterStart: Int, characterEnd: Int, tokenCount: Int, embedding: [Float],
-        tokenStates: [UInt8]? = nil, context: String = ""
+        tokenStates: [UInt8]? = nil, context: String = "",
+        section: String = ""
     ) {
         self.ordinal = ordinal
         self.text = text
@@ -27,6 +30,7 @@ public struct ChunkInput: Sendable, Equatable {
         self.embedding = embedding
         self.tokenStates = tokenStates
         self.context = context
+        self.section = section
     }
 }
 

@@ -29,9 +29,9 @@ public final class VectorIndex: Sendable {
     }
 
     /// The `count` chunks whose codes score highest against `query`, best first, among chunks of
-    /// `allowed` documents (all when nil). Scores are approximate dot products.
+    /// `allowed` documents (all when nil) and `chunks` (all when nil). Scores are approximate dot products.
     public func candidates(
-        for query: [Float], count limit: Int, allowed: DocumentSet? = nil
+        for query: [Float], count limit: Int, allowed: DocumentSet? = nil, chunks: DocumentSet? = nil
     )
         -> [(chunkID: Int64, documentID: Int64, score: Float)]
     {
@@ -49,13 +49,16 @@ public final class VectorIndex: Sendable {
         codes.withUnsafeBufferPointer { codes in
             scales.withUnsafeBufferPointer { scales in
                 documentIDs.withUnsafeBufferPointer { documents in
-                    queryCode.withUnsafeBufferPointer { query in
-                        let scan = Scan(
-                            codes: codes, scales: scales, documents: documents, query: query, dimension: dimension,
-                            allowed: allowed)
-                        DispatchQueue.concurrentPerform(iterations: partitions) { partition in
-                            results.store(
-                                scan.run(rows: bounds[partition]..<bounds[partition + 1], limit: limit), at: partition)
+                    chunkIDs.withUnsafeBufferPointer { chunkIDs in
+                        queryCode.withUnsafeBufferPointer { query in
+                            let scan = Scan(
+                                codes: codes, scales: scales, documents: documents, chunks: chunkIDs, query: query,
+                                dimension: dimension, allowed: allowed, allowedChunks: chunks)
+                            DispatchQueue.concurrentPerform(iterations: partitions) { partition in
+                                results.store(
+                                    scan.run(rows: bounds[partition]..<bounds[partition + 1], limit: limit),
+                                    at: partition)
+                            }
                         }
                     }
                 }
@@ -69,7 +72,7 @@ public final class VectorIndex: Sendable {
     }
 }
 
-/// A set of document row ids (a bitmap), for filtering during the scan.
+/// A set of row ids (a bitmap) of documents or chunks, for filtering during the scan.
 public struct DocumentSet: Sendable, Equatable {
     private var words: [UInt64] = []
     public private(set) var count = 0
@@ -104,15 +107,18 @@ private struct Scan: @unchecked Sendable {
     let codes: UnsafeBufferPointer<Int8>
     let scales: UnsafeBufferPointer<Float>
     let documents: UnsafeBufferPointer<Int64>
+    let chunks: UnsafeBufferPointer<Int64>
     let query: UnsafeBufferPointer<Int16>
     let dimension: Int
     let allowed: DocumentSet?
+    let allowedChunks: DocumentSet?
 
     func run(rows: Range<Int>, limit: Int) -> [(row: Int, score: Float)] {
         var top = TopK(limit)
         guard let base = codes.baseAddress, let q = query.baseAddress else { return [] }
         for row in rows {
             if let allowed, !allowed.contains(documents[row]) { continue }
+            if let allowedChunks, !allowedChunks.contains(chunks[row]) { continue }
             let code = base + row * dimension
             var dot: Int32 = 0
             // A plain loop: the compiler vectorizes it (pmaddwd-style) on every x86-64 and arm64.
