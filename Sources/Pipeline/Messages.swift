@@ -94,8 +94,6 @@ struct ChunkJob: Sendable {
 struct DocumentPlan: Sendable {
     var sequence: UInt64
     var header: DocumentHeader
-    /// The title every chunk carries ("" when none).
-    var title: String
     var chunks: [ChunkPlan]
 }
 

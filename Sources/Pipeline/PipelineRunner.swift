@@ -94,7 +94,8 @@ public final class PipelineRunner: Sendable {
             validator: validator, definition: definition, monitor: monitor, shouldStop: stop,
             recheckRejected: writer.recheckRejected)
         let chunking = ChunkingStage(
-            chunker: chunker, validator: validator, monitor: monitor, titles: definition.chunkTitles, shouldStop: stop)
+            chunker: chunker, validator: validator, monitor: monitor, titles: definition.chunkTitles,
+            structure: writer.structure, shouldStop: stop)
         let embedding = EmbeddingStage(
             engine: engine, definition: definition, monitor: monitor, faults: faults, shouldStop: stop)
         // The reader is not awaited when another stage fails: a read blocked on a hung mount cannot be

@@ -43,4 +43,31 @@ import Tokenizer
         #expect(DocumentTitle.markdownHeading("#   \nbody") == nil)
         #expect(DocumentTitle.markdownHeading("\u{FEFF}# With a byte order mark") == "With a byte order mark")
     }
+
+    @Test func aChunksContextIsItsTitleThenItsHeadingsKeepingTheDeepest() throws {
+        let tokenizer = try BertTokenizer(directory: ProjectPaths.model().path)
+        func context(_ title: String, _ section: [String], limit: Int = 24) -> String {
+            DocumentTitle.context(title: title, section: section, tokenizer: tokenizer, limit: limit).text
+        }
+        // A first heading that is the title is not said twice.
+        #expect(context("File system", ["File system", "Promises API", "fsPromises.open"]) == "File system > Promises API > fsPromises.open")
+        #expect(context("guide", ["Install", "Linux"]) == "guide > Install > Linux")
+        #expect(context("", ["Install", "Linux"]) == "Install > Linux")
+        #expect(context("guide", []) == "guide")
+        // Too long: the headings nearest the title go first, the chunk's own heading stays.
+        let long = ["first heading with many words", "second heading with many words", "the chunks own heading"]
+        let clipped = context("Title", long, limit: 10)
+        #expect(clipped == "Title > the chunks own heading")
+        let (text, ids) = DocumentTitle.context(title: "Title", section: long, tokenizer: tokenizer, limit: 10)
+        #expect(ids.count <= 10 && tokenizer.encode(text + ":", addSpecialTokens: false).ids == ids)
+    }
+
+    @Test func whichDocumentsAreMarkdown() {
+        #expect(ChunkStructure.auto.isMarkdown(key: "docs/Guide.MD"))
+        #expect(ChunkStructure.auto.isMarkdown(key: "fs/promises-api.markdown"))
+        #expect(!ChunkStructure.auto.isMarkdown(key: "notes.txt"))
+        #expect(!ChunkStructure.auto.isMarkdown(key: "json.decoder"))
+        #expect(ChunkStructure.markdown.isMarkdown(key: "notes.txt"))
+        #expect(!ChunkStructure.none.isMarkdown(key: "a.md"))
+    }
 }

@@ -51,11 +51,16 @@ import Testing
         #expect(definition.resultCapacity(chunkTokens: 254, width: 384) == 64)
     }
 
-    @Test func unknownFieldsAreNamedWithTheirPath() {
+    @Test func unknownFieldsAreNamedWithTheirPath() throws {
         #expect(error(#"{"store": "s", "sources": [{"path": "d"}], "chunk": {}}"#)?.field == "chunk")
         let nested = error(#"{"store": "s", "sources": [{"path": "d"}], "chunking": {"overlap": 3}}"#)
         #expect(nested?.field == "chunking.overlap")
-        #expect(nested?.description.contains("is not a known field (known here: max_tokens, overlap_tokens, title)") == true)
+        #expect(nested?.description.contains("is not a known field (known here: max_tokens, overlap_tokens, structure, title)") == true)
+        // Chunk structure: one of the choices, named when wrong; absent means the store's own.
+        let structure = error(#"{"store": "s", "sources": [{"path": "d"}], "chunking": {"structure": "html"}}"#)
+        #expect(structure?.field == "chunking.structure")
+        #expect(structure?.description.contains("must be one of auto, markdown, none, not 'html'") == true)
+        #expect(try load(#"{"store": "s", "sources": [{"path": "d"}]}"#).chunkStructure == nil)
         // Token states: one of the formats, named when wrong.
         let states = error(#"{"store": "s", "sources": [{"path": "d"}], "token_states": "fp16"}"#)
         #expect(states?.field == "token_states")
@@ -112,6 +117,7 @@ import Testing
                     definition.sources[0].exclude = [Glob("**/drafts/**")]
                     definition.chunkTokens = 128
                     definition.chunkTitles = false
+                    definition.chunkStructure = ChunkStructure.none
                     definition.tokenStates = .int8
                 }
                 let directory = try TemporaryDirectory()

@@ -38,7 +38,7 @@ import Tokenizer
     func plan(_ sequence: UInt64, _ key: String, chunks: Int, hash: String = "h") -> WriterMessage {
         .planned(
             DocumentPlan(
-                sequence: sequence, header: header(key, hash: hash), title: "",
+                sequence: sequence, header: header(key, hash: hash),
                 chunks: (0..<chunks).map {
                     ChunkPlan(ordinal: $0, tokenIDs: [1, 2], text: "chunk \($0)", characterStart: 0, characterEnd: 5)
                 }))

@@ -8,4 +8,8 @@ public struct ChunkPlan: Sendable, Equatable {
     /// The span in the document, in Unicode scalars.
     public var characterStart: Int
     public var characterEnd: Int
+    /// The Markdown headings above the chunk's start, outermost first (empty for a plain text).
+    public var section: [String] = []
+    /// What is embedded in front of the chunk's words (its document's title and section), "" for nothing.
+    public var context = ""
 }

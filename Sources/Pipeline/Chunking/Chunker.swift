@@ -1,7 +1,7 @@
 public import Tokenizer
 
 /// Cuts a document into token windows that fit the model, overlapping, ending at paragraph or sentence
-/// boundaries when one is near.
+/// boundaries when one is near, and in Markdown before headings and outside fenced code.
 ///
 /// A window holds at most `maxTokens` word pieces. When the text goes on past it, the window ends at the last
 /// paragraph break in its second half, else the last sentence end, else the last word start; the next window
@@ -24,11 +24,20 @@ public struct Chunker: Sendable {
     /// - Parameter reserved: word pieces of each window kept for something else (the document's title), taken
     ///   from `maxTokens`; at least one piece is always left for the text.
     public func chunks(of text: String, reserving reserved: Int = 0) -> [ChunkPlan] {
-        let maxTokens = max(1, min(self.maxTokens - reserved, self.maxTokens))
-        // The overlap asked for is kept, as long as windows still start at least every half of the step the
-        // settings give (maxTokens − overlap): a reservation can at most double the number of chunks.
+        chunks(of: text, markdown: false) { _ in reserved }
+    }
+
+    /// The chunks of `text`, in order, each with the heading path above its start when `markdown`.
+    ///
+    /// A Markdown text is cut before a heading when the window already holds a quarter of its pieces (smaller
+    /// sections join the next), and the next window starts at that heading, without overlap; else at the end
+    /// of a fenced code block, else as a plain text, never at a paragraph or sentence inside a fence (at a
+    /// line's end there, when the fence fills the window).
+    ///
+    /// - Parameter reserved: the word pieces a window starting under a heading path keeps for its context,
+    ///   taken from `maxTokens`; at least one piece is always left for the text.
+    func chunks(of text: String, markdown: Bool, reserving reserved: (_ section: [String]) -> Int) -> [ChunkPlan] {
         let step = self.maxTokens - self.overlap
-        let overlap = max(0, min(self.overlap, maxTokens - (step + 1) / 2, maxTokens - 1))
         let encoding = tokenizer.encode(text, addSpecialTokens: false)
         let count = encoding.count
         guard count > 0 else { return [] }
@@ -36,6 +45,9 @@ public struct Chunker: Sendable {
         let ids = encoding.ids
         let utf8 = encoding.utf8Offsets
         let continuation = ids.map(tokenizer.isContinuation)
+        let outline = markdown ? MarkdownOutline(bytes) : nil
+        let structure = outline.map { PieceStructure($0, starts: utf8.map { Int($0.start) }) }
+        var headings = outline.map(MarkdownOutline.Walker.init)
 
         /// The text between piece `index - 1` and piece `index`.
         func gap(before index: Int) -> ArraySlice<UInt8> {
@@ -49,30 +61,57 @@ public struct Chunker: Sendable {
             let enders: [[UInt8]] = [[0x2E], [0x21], [0x3F], Array("。".utf8), Array("！".utf8), Array("？".utf8)]
             return enders.contains { piece.elementsEqual($0) } && !gap(before: index).isEmpty
         }
+        /// Where a window that starts at `start` with at most `maxTokens` pieces ends, and whether it ends at a
+        /// heading.
+        func cut(start: Int, maxTokens: Int) -> (end: Int, heading: Bool) {
+            let end = min(count, start + maxTokens)
+            guard end < count else { return (end, false) }
+            let earliest = start + max(1, maxTokens / 2)
+            let candidates = stride(from: end, through: earliest, by: -1)
+            guard let structure else {
+                return (
+                    candidates.first(where: isParagraphBreak)
+                        ?? candidates.first(where: isSentenceEnd)
+                        ?? candidates.first(where: { !continuation[$0] })
+                        ?? end, false
+                )
+            }
+            let headingEarliest = start + max(1, maxTokens / 4)
+            if let heading = stride(from: end, through: headingEarliest, by: -1).first(where: structure.isHeading) {
+                return (heading, true)
+            }
+            let outside = { (index: Int) in !structure.isInsideFence(before: index) }
+            return (
+                candidates.first(where: structure.isFenceBoundary)
+                    ?? candidates.first(where: { outside($0) && isParagraphBreak(before: $0) })
+                    ?? candidates.first(where: { outside($0) && isSentenceEnd(before: $0) })
+                    ?? candidates.first(where: { !outside($0) && gap(before: $0).contains(0x0A) })
+                    ?? candidates.first(where: { !continuation[$0] })
+                    ?? end, false
+            )
+        }
 
         var chunks: [ChunkPlan] = []
         var start = 0
         while start < count {
-            var end = min(count, start + maxTokens)
-            if end < count {
-                let earliest = start + max(1, maxTokens / 2)
-                let candidates = stride(from: end, through: earliest, by: -1)
-                end =
-                    candidates.first(where: isParagraphBreak)
-                    ?? candidates.first(where: isSentenceEnd)
-                    ?? candidates.first(where: { !continuation[$0] })
-                    ?? end
-            }
+            let section = headings?.path(at: Int(utf8[start].start)) ?? []
+            let reserved = reserved(section)
+            let maxTokens = max(1, min(self.maxTokens - reserved, self.maxTokens))
+            // The overlap asked for is kept, as long as windows still start at least every half of the step the
+            // settings give (maxTokens − overlap): a reservation can at most double the number of chunks.
+            let overlap = max(0, min(self.overlap, maxTokens - (step + 1) / 2, maxTokens - 1))
+            let (end, atHeading) = cut(start: start, maxTokens: maxTokens)
             let first = utf8[start]
             let last = utf8[end - 1]
             chunks.append(
                 ChunkPlan(
                     ordinal: chunks.count, tokenIDs: Array(ids[start..<end]),
                     text: String(decoding: bytes[Int(first.start)..<Int(last.end)], as: UTF8.self),
-                    characterStart: Int(encoding.offsets[start].start), characterEnd: Int(encoding.offsets[end - 1].end)
-                ))
+                    characterStart: Int(encoding.offsets[start].start), characterEnd: Int(encoding.offsets[end - 1].end),
+                    section: section))
             guard end < count else { break }
-            var next = end - overlap
+            // A section starts a window of its own: the text before its heading is not repeated.
+            var next = atHeading ? end : end - overlap
             while next < end && continuation[next] { next += 1 }
             start = next > start ? next : end
         }

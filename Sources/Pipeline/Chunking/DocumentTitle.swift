@@ -54,6 +54,26 @@ enum DocumentTitle {
         return (text, Array(encoding.ids.prefix(kept)) + colon)
     }
 
+    /// What a chunk under the Markdown headings `section` carries: the title, then the headings (less a first
+    /// one that only repeats the title), joined with " > " and clipped to `limit` pieces as `clipped` does;
+    /// when they do not fit, the headings nearest the title are left out first, so the chunk's own stays.
+    static func context(
+        title: String, section: [String], tokenizer: BertTokenizer, limit: Int
+    ) -> (text: String, ids: [Int32]) {
+        var parts = title.isEmpty ? [] : [title]
+        parts += section.first == title ? Array(section.dropFirst()) : section
+        let kept = title.isEmpty ? 0 : 1
+        while parts.count > kept + 1,
+            tokenizer.encode(parts.joined(separator: separator), addSpecialTokens: false).count > limit - 1
+        {
+            parts.remove(at: kept)
+        }
+        return clipped(parts.joined(separator: separator), tokenizer: tokenizer, limit: limit)
+    }
+
+    /// Between the title and each heading of a context, and in a chunk's stored section.
+    static let separator = " > "
+
     /// The text of an ATX heading (`# Title`) when it is the first line with text.
     static func markdownHeading(_ text: String) -> String? {
         for line in text.prefix(2_000).split(omittingEmptySubsequences: true, whereSeparator: \.isNewline) {

@@ -125,6 +125,10 @@ public struct DryRun {
             try store.verify(setting: "overlap_tokens", is: String(settings.overlap), meaning: "a chunk overlap of")
             try store.verify(
                 setting: "chunk_title", is: definition.chunkTitles ? "on" : "off", meaning: "chunk titles (chunking.title)")
+            if let structure = definition.chunkStructure {
+                try store.verify(
+                    setting: "chunk_structure", is: structure.rawValue, meaning: "chunk structure (chunking.structure)")
+            }
         }
         if let shard = definition.shard {
             try store.verify(setting: "shard", is: "\(shard.index)/\(shard.count)", meaning: "shard")

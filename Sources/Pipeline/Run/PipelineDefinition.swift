@@ -60,6 +60,9 @@ public struct PipelineDefinition: Sendable, Equatable {
     public var tokenStates: TokenStateFormat = .binary
     /// Whether each chunk carries its document's title into what is embedded and searched (`chunking.title`).
     public var chunkTitles = true
+    /// Which documents are cut and labelled by their Markdown headings (`chunking.structure`); nil: what the
+    /// store recorded, else `auto` (a store built before sections records `none`, so it is cut as it was).
+    public var chunkStructure: ChunkStructure?
     public var overlapTokens: Int = 32
     public var maxDocumentBytes: Int = 10_000_000
     public var maxChunksPerDocument: Int = 2_000
@@ -178,6 +181,7 @@ public struct PipelineDefinition: Sendable, Equatable {
             definition.chunkTokens = try chunking.integer("max_tokens", in: 8...8192)
             definition.overlapTokens = try chunking.integer("overlap_tokens", in: 0...4096) ?? definition.overlapTokens
             definition.chunkTitles = try chunking.bool("title") ?? definition.chunkTitles
+            definition.chunkStructure = try chunking.choice("structure", ChunkStructure.self)
             try chunking.rejectUnknown()
         }
         if let limits = try root.object("limits") {
@@ -287,6 +291,7 @@ public struct PipelineDefinition: Sendable, Equatable {
         }
         var chunking: [String: JSONValue] = ["overlap_tokens": number(overlapTokens), "title": .bool(chunkTitles)]
         if let chunkTokens { chunking["max_tokens"] = number(chunkTokens) }
+        if let chunkStructure { chunking["structure"] = .string(chunkStructure.rawValue) }
         var concurrency: [String: JSONValue] = [
             "infer_requests": number(inferRequests), "performance_hint": .string(performanceHint.rawValue),
             "document_queue": number(documentQueue), "chunk_queue": number(chunkQueue),

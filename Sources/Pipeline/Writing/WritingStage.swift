@@ -67,6 +67,13 @@ final class WritingStage {
             // Vectors of chunks with and without their title are not comparable: one kind per store.
             try store.bind(
                 setting: "chunk_title", to: definition.chunkTitles ? "on" : "off", meaning: "chunk titles (chunking.title)")
+            // So are chunks cut at headings and plain ones: a store keeps the structure it was built with unless
+            // the definition names another (refused).
+            let structure =
+                try definition.chunkStructure ?? store.setting("chunk_structure").flatMap(ChunkStructure.init)
+                ?? .auto
+            try store.bind(
+                setting: "chunk_structure", to: structure.rawValue, meaning: "chunk structure (chunking.structure)")
             if let shard = definition.shard {
                 // A shard's store holds that shard only: another shard's run would prune it away.
                 try store.bind(setting: "shard", to: "\(shard.index)/\(shard.count)", meaning: "shard")
@@ -80,6 +87,7 @@ final class WritingStage {
             let writer = WritingStage(
                 store: store, runID: runID, definition: definition, monitor: monitor, faults: faults, lock: lock)
             writer.recheckRejected = recheck
+            writer.structure = structure
             return writer
         } catch {
             lock.removeIfCreated()
@@ -106,6 +114,9 @@ final class WritingStage {
     /// True when the store's rejected documents were judged under other limits than this run's: they are
     /// validated again instead of skipped as unchanged.
     private(set) var recheckRejected = false
+
+    /// Which documents this run reads as Markdown: the definition's choice, else the store's, else `auto`.
+    private(set) var structure = ChunkStructure.auto
 
     /// The limits a rejected document was judged under, as the store records them.
     static let rejectLimitsKey = "reject_limits"
@@ -223,7 +234,8 @@ final class WritingStage {
                 ChunkInput(
                     ordinal: plan.ordinal, text: plan.text, characterStart: plan.characterStart,
                     characterEnd: plan.characterEnd, tokenCount: plan.tokenIDs.count, embedding: embedding.vector,
-                    tokenStates: embedding.states?.bytes, context: assembly.plan.title))
+                    tokenStates: embedding.states?.bytes, context: plan.context,
+                    section: plan.section.joined(separator: DocumentTitle.separator)))
         }
         finishedBytes += chunks.reduce(0) { $0 + $1.embedding.count * 4 + ($1.tokenStates?.count ?? 0) }
         finished.append(
