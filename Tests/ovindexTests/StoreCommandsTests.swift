@@ -124,6 +124,7 @@ import TextIO
         #expect(info.stdout.contains("chunks     3 (3 vectors)"))
         #expect(info.stdout.contains("model      test/model (4-d"))
         #expect(info.stdout.contains("last run   #1 completed"))
+        #expect(info.stdout.contains("settings   none yet"), "\(info.stdout)")
         let vacuum = try runOvindex(["store", "vacuum", path])
         #expect(vacuum.status == 0)
         #expect(vacuum.stdout.hasPrefix("vacuumed \(path)"))

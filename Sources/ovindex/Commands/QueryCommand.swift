@@ -14,9 +14,10 @@ struct QueryCommand: Command {
         each document (--chunks for every chunk), with its score and a snippet. On a terminal the results are
         a table; --json prints one line per query:
           {"id": ..., "query": ..., "results": [{"document", "source", "chunk", "score", "rerank_score",
-                                                 "context", "text"}, ...], "milliseconds": ...}
-        (score ranked the result; rerank_score is the reranker's own; context is the document's title the chunk
-        carries)
+                                                 "context", "section", "text"}, ...], "milliseconds": ...}
+        (score ranked the result; rerank_score is the reranker's own; context is what the chunk carries in front
+        of its words: its document's title and, in Markdown, its headings; section is the headings above the
+        chunk, outermost first, joined with " > ")
         --queries FILE reads JSON Lines {"id": ..., "query": ...} (or one query per line) and answers each,
         loading the models once; a query over a limit is reported (an "error" line with --json) and the rest
         are answered, with exit status 65 at the end.
@@ -32,6 +33,8 @@ struct QueryCommand: Command {
                                  the reranked order is fused with the candidates' first ranks
           --filter KEY=VALUE     only documents whose metadata KEY is VALUE (repeatable; all must hold)
           --source-prefix P      only documents whose source path starts with P
+          --section TEXT         only chunks whose section (the Markdown headings above them) contains TEXT,
+                                 ASCII letters in either case
           --chunks               every matching chunk, not only the best one per document
           --json                 JSON Lines output
           --queries FILE         answer every query in FILE ('-' for standard input)
@@ -60,7 +63,7 @@ struct QueryCommand: Command {
         }
     }
 
-    /// -k, --candidates, --mode, --rerank, --filter, --source-prefix, --chunks.
+    /// -k, --candidates, --mode, --rerank, --filter, --source-prefix, --section, --chunks.
     static func parseOptions(_ arguments: inout Arguments, command: String) throws(UsageError) -> QueryOptions {
         // The defaults (QueryDefaults) were chosen on two evaluation sets and checked on a third: README,
         // "Query quality".
@@ -77,6 +80,10 @@ struct QueryCommand: Command {
             options.filter.metadata[String(filter[..<equals])] = String(filter[filter.index(after: equals)...])
         }
         options.filter.sourcePrefix = try arguments.option("--source-prefix")
+        options.filter.section = try arguments.option("--section")
+        if options.filter.section?.isEmpty == true {
+            throw UsageError(command: command, message: "--section needs a text to look for")
+        }
         options.groupByDocument = !arguments.flag("--chunks")
         return options
     }
@@ -176,6 +183,8 @@ struct QueryCommand: Command {
                 }
                 writer.key("context")
                 writer.string(result.hit.context)
+                writer.key("section")
+                writer.string(result.hit.section)
                 writer.key("text")
                 writer.string(result.hit.text)
                 writer.raw("}")
@@ -203,7 +212,8 @@ struct QueryCommand: Command {
             let line =
                 String(repeating: " ", count: max(0, 4 - rankText.count)) + rankText + "  "
                 + Self.score(result.score).padding(to: 8) + "  "
-                + Self.clip(documents[rank], width).padding(to: width) + "  " + Self.snippet(result.hit.text, 70)
+                + Self.clip(documents[rank], width).padding(to: width) + "  "
+                + Self.snippet(result.hit.section.isEmpty ? result.hit.text : "[\(result.hit.section)] \(result.hit.text)", 70)
             out.write(line: line)
         }
         if id != nil { out.write(line: "") }

@@ -54,6 +54,11 @@ struct RunCommand: Command {
           --precision P          f32, bf16 or auto (default auto)
           --chunk-tokens N       word pieces per chunk (default: the model's maximum minus 2)
           --overlap N            word pieces shared by consecutive chunks (default 32)
+          --structure S          auto (Markdown files, by a name ending in .md, .markdown, .mdown, .mkd or
+                                 .mdx), markdown (every document) or none: Markdown is cut before its
+                                 headings and not inside fenced code, each chunk labelled with the headings
+                                 above it (default: the store's, else auto; a store built before sections
+                                 keeps none)
         Limits and resources:
           --max-document-bytes N larger documents are rejected (default 10000000)
           --max-chunks N         documents with more chunks are rejected (default 2000)
@@ -89,6 +94,7 @@ struct RunCommand: Command {
     var precision: InferencePrecision?
     var chunkTokens: Int?
     var overlap: Int?
+    var structure: ChunkStructure?
     var maxDocumentBytes: Int?
     var maxChunks: Int?
     var batchTokens: Int?
@@ -124,6 +130,7 @@ struct RunCommand: Command {
         precision = try arguments.choice("--precision", InferencePrecision.self)
         chunkTokens = try arguments.integer("--chunk-tokens", in: 8...8192)
         overlap = try arguments.integer("--overlap", in: 0...4096)
+        structure = try arguments.choice("--structure", ChunkStructure.self)
         maxDocumentBytes = try arguments.integer("--max-document-bytes", in: 1...(1 << 34))
         maxChunks = try arguments.integer("--max-chunks", in: 1...1_000_000)
         batchTokens = try arguments.integer("--batch-tokens", in: 16...1_000_000)
@@ -161,6 +168,7 @@ struct RunCommand: Command {
         if let precision { definition.precision = precision }
         if let chunkTokens { definition.chunkTokens = chunkTokens }
         if let overlap { definition.overlapTokens = overlap }
+        if let structure { definition.chunkStructure = structure }
         if let maxDocumentBytes { definition.maxDocumentBytes = maxDocumentBytes }
         if let maxChunks { definition.maxChunksPerDocument = maxChunks }
         if let batchTokens { definition.batchTokens = batchTokens }

@@ -111,6 +111,8 @@ struct StoreReport {
     let runs: [RunRecord]
     let recentRejects: [RejectInput]
     let path: String
+    /// The settings its chunks were made with (`chunk_tokens`, `chunk_structure`...), by name.
+    let settings: [(String, String)]
 
     var lastRun: RunRecord? { runs.first }
 
@@ -120,6 +122,7 @@ struct StoreReport {
         runs = try store.recentRuns(limit: 3)
         recentRejects = try store.rejects(limit: 5)
         path = store.path
+        settings = try store.settings()
     }
 
     /// How many chunks keep token states for fast reranking, and what to do about those that do not.
@@ -141,6 +144,7 @@ struct StoreReport {
             "documents  \(statistics.documents) indexed, \(statistics.rejectedDocuments) rejected",
             "chunks     \(statistics.chunks) (\(statistics.vectors) vectors)",
             "states     " + Self.describeStates(statistics),
+            "settings   " + (settings.isEmpty ? "none yet" : settings.map { "\($0)=\($1)" }.joined(separator: " ")),
             "rejects    \(statistics.rejects)",
             "size       \(Format.bytes(statistics.fileBytes))",
         ]
