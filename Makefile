@@ -77,8 +77,9 @@ bench-pipeline: release
 bench-query: release
 	$(PYTHON) scripts/bench_query.py
 
-## eval: build the three evaluation sets (stdlib, man pages, info manuals), index each, print one table per set
-##       and the default query (release build; the man set needs Debian's manpages and manpages-dev)
+## eval: build the four evaluation sets (stdlib, man pages, info manuals, Node.js Markdown), index each, print one
+##       table per set and the default query (release build; the man set needs Debian's manpages and
+##       manpages-dev, the node set nodejs-doc)
 eval: release
 	$(PYTHON) scripts/bench_query.py eval
 

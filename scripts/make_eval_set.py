@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Builds retrieval evaluation sets of three genres from documentation any Debian machine has or can install.
+"""Builds retrieval evaluation sets of four genres from documentation any Debian machine has or can install.
 
-    scripts/make_eval_set.py OUT_DIR [--genre stdlib|man|info] [--min-queries 400]
+    scripts/make_eval_set.py OUT_DIR [--genre stdlib|man|info|node] [--min-queries 400]
 
 Each genre writes OUT_DIR/<genre>-docs.jsonl ({"id": ..., "text": page}) and OUT_DIR/<genre>-queries.jsonl
 ({"id": ..., "query": summary, "relevant": id}: a JSON Lines id is the store's document id). In every genre the
@@ -15,6 +15,11 @@ man     The Linux man-pages project's pages in sections 2, 3, 5 and 7 (Debian pa
         its NAME section, roff markup turned into text, answers.
 info    GNU info manuals in /usr/share/info (coreutils, grep, sed, find, gzip, wget, ...): a menu entry's
         description of a node asks; the node's text, with every menu's descriptions removed, answers.
+node    Node.js's API reference in Markdown (the nodejs-doc package): each level-2 section of a page is a
+        document (the page's "# Title", the section's heading and text; HTML comments removed; cut at 60,000
+        characters), its id ending in .md. The first sentence of the first paragraph under each lower heading
+        ("Asynchronously reads the entire contents of a file.") asks, and is removed from the text; a question
+        about text past the cut is left out.
 
 stdlib in detail:
 
@@ -297,7 +302,111 @@ def info_set() -> tuple[list[dict], list[dict], str]:
     return documents, queries, f"{INFO_ROOT} ({', '.join(manuals)})"
 
 
-GENRES = {"stdlib": stdlib_set, "man": man_set, "info": info_set}
+# --- node: Markdown ---------------------------------------------------------------------------------------------
+
+NODE_PACKAGE = "nodejs-doc"
+NODE_PAGE_LIMIT = 60_000
+NODE_SKIP = ("<!--", "*", "```", ">", "|", "-", "Added in", "Stability", "#", "[")
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z`(])")
+
+
+def markdown_lines(lines: list[str]):
+    """(line, inside a fenced code block) for each line of a Markdown text."""
+    fence = None
+    for line in lines:
+        stripped = line.lstrip(" ")
+        marker = re.match(r"(`{3,}|~{3,})", stripped) if len(line) - len(stripped) < 4 else None
+        if fence is None and marker:
+            fence = marker.group(1)
+            yield line, True
+            continue
+        if fence is not None:
+            if marker and marker.group(1)[0] == fence[0] and len(marker.group(1)) >= len(fence):
+                fence = None
+            yield line, True
+            continue
+        yield line, False
+
+
+def node_sections(text: str) -> tuple[str, list[tuple[str, list[str]]]]:
+    """The page's title and its level-2 sections: (heading line, lines), the text before the first as ("", ...)."""
+    title, sections = "", [("", [])]
+    for line, code in markdown_lines(re.sub(r"<!--.*?-->\n?", "", text, flags=re.DOTALL).splitlines()):
+        if not code and line.startswith("# ") and not title:
+            title = line[2:].strip()
+            continue
+        if not code and line.startswith("## "):
+            sections.append((line, []))
+            continue
+        sections[-1][1].append(line)
+    return title, sections
+
+
+def node_question(lines: list[str], start: int) -> tuple[str, int] | None:
+    """The first sentence of the first prose paragraph after line `start` (a heading), and its line."""
+    for index in range(start + 1, len(lines)):
+        line = lines[index]
+        if not line.strip():
+            continue
+        if line.startswith("#"):
+            return None  # the next heading came first: nothing describes this one
+        # A paragraph's first line, not a list item's continuation, a table, a note or markup.
+        if line != line.lstrip() or lines[index - 1].strip() or line.startswith(NODE_SKIP):
+            continue
+        sentence = SENTENCE_END.split(line.strip(), 1)[0]
+        words = sentence.split()
+        if 6 <= len(words) <= 40 and sentence.endswith((".", "!", "?")) and re.match(r"[A-Z`]", sentence):
+            return sentence, index
+        return None
+    return None
+
+
+def slug(heading: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", heading.lower()).strip("-")[:60] or "section"
+
+
+def node_set() -> tuple[list[dict], list[dict], str]:
+    listing = subprocess.run(["dpkg", "-L", NODE_PACKAGE], capture_output=True, text=True)
+    if listing.returncode != 0:
+        raise SystemExit(f"make_eval_set: the node set needs the Debian package {NODE_PACKAGE} "
+                         f"(apt-get install {NODE_PACKAGE})")
+    files = sorted(Path(p) for p in listing.stdout.splitlines() if re.search(r"/api/[^/]+\.md\.gz$", p))
+    documents, queries, seen, ids = [], [], set(), set()
+    for path in files:
+        stem = path.name[:-len(".md.gz")]
+        title, sections = node_sections(gzip.open(path, "rt", errors="replace").read())
+        for heading, lines in sections:
+            doc_id = f"{stem}/{slug(heading[3:]) if heading else 'introduction'}.md"
+            if doc_id in ids:
+                continue
+            asked = []  # (sentence, where its line started in the page, at most)
+            inside = [code for _, code in markdown_lines(lines)]
+            for index, line in enumerate(lines):
+                if inside[index] or not re.match(r"#{3,6} ", line):
+                    continue
+                found = node_question(lines, index)
+                if found and found[0].lower() not in seen:
+                    sentence, at = found
+                    asked.append((sentence, sum(len(line) + 1 for line in lines[:at])))
+                    lines[at] = lines[at].replace(sentence, "", 1).strip()
+            body = re.sub(r"\n\s*\n(\s*\n)+", "\n\n", "\n".join(lines)).strip()
+            text = f"# {title}\n\n" + (f"{heading}\n\n" if heading else "") + body
+            header = len(text) - len(body)
+            text = text[:NODE_PAGE_LIMIT]
+            if len(text) < 300:
+                continue
+            ids.add(doc_id)
+            documents.append({"id": doc_id, "text": text})
+            for sentence, offset in asked:
+                # The page is cut at NODE_PAGE_LIMIT characters: a question about the part cut off goes too.
+                if header + offset >= NODE_PAGE_LIMIT - 1000:
+                    continue
+                seen.add(sentence.lower())
+                queries.append({"id": f"{doc_id}:{len(queries)}", "query": sentence, "relevant": doc_id})
+    return documents, queries, f"{NODE_PACKAGE} ({len(files)} API pages)"
+
+
+GENRES = {"stdlib": stdlib_set, "man": man_set, "info": info_set, "node": node_set}
 
 
 def main() -> int:

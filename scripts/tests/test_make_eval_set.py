@@ -57,5 +57,48 @@ class InfoMenuTests(unittest.TestCase):
         self.assertNotIn("After the menu.", text)  # text after a menu belongs to it (comments), not the node
 
 
+class NodeMarkdownTests(unittest.TestCase):
+    PAGE = "\n".join([
+        "# File system",
+        "<!--introduced_in=v0.10.0-->",
+        "Intro text.",
+        "## Promises API",
+        "<!-- YAML",
+        "added: v10.0.0",
+        "-->",
+        "```js",
+        "## not a section: inside a fence",
+        "```",
+        "### `fsPromises.open(path)`",
+        "* `path` {string}",
+        "  A continuation of the list item, long enough to be a sentence here.",
+        "",
+        "Opens a file handle for reading and writing. More details follow here.",
+        "### `fsPromises.rm(path)`",
+        "### `fsPromises.stat(path)`",
+        "",
+        "Short one.",
+    ])
+
+    def test_sections_split_at_level_two_outside_fences_without_comments(self):
+        title, sections = make_eval_set.node_sections(self.PAGE)
+        self.assertEqual(title, "File system")
+        self.assertEqual([heading for heading, _ in sections], ["", "## Promises API"])
+        body = "\n".join(sections[1][1])
+        self.assertIn("## not a section: inside a fence", body)
+        self.assertNotIn("added: v10.0.0", body)
+
+    def test_a_question_is_the_first_sentence_of_a_headings_first_paragraph(self):
+        _, sections = make_eval_set.node_sections(self.PAGE)
+        lines = sections[1][1]
+        opened = lines.index("### `fsPromises.open(path)`")
+        sentence, at = make_eval_set.node_question(lines, opened)
+        self.assertEqual(sentence, "Opens a file handle for reading and writing.")
+        self.assertTrue(lines[at].startswith("Opens"))
+        # The next heading comes before any paragraph; a paragraph too short to ask anything.
+        self.assertIsNone(make_eval_set.node_question(lines, lines.index("### `fsPromises.rm(path)`")))
+        self.assertIsNone(make_eval_set.node_question(lines, lines.index("### `fsPromises.stat(path)`")))
+
+
 if __name__ == "__main__":
     unittest.main()
