@@ -37,6 +37,8 @@ public struct QueryOptions: Sendable, Equatable {
     public static let maximumCandidates = 200
     /// The most results one query may return.
     public static let maximumK = 50
+    /// The longest section text a query may filter by, in characters.
+    public static let maximumSectionCharacters = 500
 
     public var k: Int
     public var candidates: Int

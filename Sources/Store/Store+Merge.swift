@@ -94,17 +94,6 @@ extension Store {
         }
     }
 
-    /// The store's recorded settings (`bind(setting:)`), without the "setting." prefix.
-    public func settings() throws(StoreError) -> [(String, String)] {
-        try perform("reading settings") {
-            let statement = try connection.prepare(
-                "SELECT substr(key, 9), value FROM index_info WHERE key LIKE 'setting.%' ORDER BY key")
-            var result: [(String, String)] = []
-            while try statement.step() { result.append((statement.text(at: 0) ?? "", statement.text(at: 1) ?? "")) }
-            return result
-        }
-    }
-
     private func beginRunInline(settings: String) throws -> Int64 {
         try connection.execute(
             "INSERT INTO runs (started_at, updated_at, status, settings) VALUES (\(Schema.now), \(Schema.now), 'running', ?)",

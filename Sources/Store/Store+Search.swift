@@ -6,8 +6,8 @@ public struct SearchFilter: Sendable, Equatable {
     public var sourcePrefix: String?
     /// Only documents whose metadata has these key = value pairs (values compared as text).
     public var metadata: [String: String]
-    /// Only chunks whose section (the Markdown headings above them, joined with " > ") contains this text,
-    /// ASCII letters compared without case.
+    /// Only chunks whose section contains this text, ASCII letters compared without case: the Markdown
+    /// headings above the chunk, or above a heading inside it (`ChunkInput.section`).
     public var section: String?
 
     public init(sourcePrefix: String? = nil, metadata: [String: String] = [:], section: String? = nil) {
@@ -89,8 +89,8 @@ extension Store {
     }
 
     /// The documents a filter admits, or nil when the filter admits everything.
-    public func documents(matching filter: SearchFilter) throws(StoreError) -> DocumentSet? {
-        guard !filter.isEmpty else { return nil }
+    public func documents(matching filter: SearchFilter) throws(StoreError) -> RowSet? {
+        guard filter.sourcePrefix != nil || !filter.metadata.isEmpty else { return nil }
         return try perform("applying the filter") {
             var sql = "SELECT id FROM documents WHERE state = 'indexed'"
             var arguments: [any SQLiteBindable] = []
@@ -102,14 +102,9 @@ extension Store {
                 sql += " AND id IN (SELECT document_id FROM document_metadata WHERE key = ? AND value = ?)"
                 arguments += [key, value]
             }
-            if let section = filter.section {
-                try requireSections()
-                sql += " AND id IN (SELECT document_id FROM chunks WHERE section LIKE ? ESCAPE '\\')"
-                arguments.append(Self.likeContaining(section))
-            }
             let statement = try connection.prepare(sql)
             try statement.bind(arguments)
-            var set = DocumentSet()
+            var set = RowSet()
             while try statement.step() { set.insert(statement.int64(at: 0)) }
             return set
         }
@@ -118,13 +113,14 @@ extension Store {
     /// The chunks a filter's section admits, or nil when it names none (every chunk of an admitted document).
     ///
     /// - Throws: `StoreError` when the store is older than sections (schema 4): it cannot be filtered by them.
-    public func chunks(matching filter: SearchFilter) throws(StoreError) -> DocumentSet? {
+    public func chunks(matching filter: SearchFilter) throws(StoreError) -> RowSet? {
         guard let section = filter.section else { return nil }
         try requireSections()
+        guard let pattern = Self.likeContaining(section) else { return RowSet() }
         return try perform("applying the section filter") {
             let statement = try connection.prepare("SELECT id FROM chunks WHERE section LIKE ? ESCAPE '\\'")
-            try statement.bind([Self.likeContaining(section)])
-            var set = DocumentSet()
+            try statement.bind([pattern])
+            var set = RowSet()
             while try statement.step() { set.insert(statement.int64(at: 0)) }
             return set
         }
@@ -133,18 +129,21 @@ extension Store {
     private func requireSections() throws(StoreError) {
         guard keepsSections else {
             throw StoreError(
-                .invalidWrite, path: path,
-                message: "was built before chunks kept their sections (schema \(openedSchemaVersion)): index it "
-                    + "again with 'ovindex run' to filter by section")
+                .unsupported, path: path,
+                message: "was built before chunks kept their sections (schema \(openedSchemaVersion)): index the "
+                    + "documents into a new store to filter by section")
         }
     }
 
-    /// A LIKE pattern matching text that contains `text` (`%`, `_` and `\` escaped with `\`).
-    static func likeContaining(_ text: String) -> String {
+    /// A LIKE pattern matching text that contains `text` (`%`, `_` and the escape `\` escaped, scalar by
+    /// scalar: a wildcard followed by a combining mark is still a wildcard to SQLite); nil when `text` holds a
+    /// line break, which would match across two of a chunk's sections: nothing matches it.
+    static func likeContaining(_ text: String) -> String? {
+        guard !text.unicodeScalars.contains(where: { $0 == "\n" || $0 == "\r" }) else { return nil }
         var pattern = "%"
-        for character in text {
-            if character == "%" || character == "_" || character == "\\" { pattern.append("\\") }
-            pattern.append(character)
+        for scalar in text.unicodeScalars {
+            if scalar == "%" || scalar == "_" || scalar == "\\" { pattern.unicodeScalars.append("\\") }
+            pattern.unicodeScalars.append(scalar)
         }
         return pattern + "%"
     }
@@ -238,20 +237,29 @@ extension Store {
         let query = Self.ftsQuery(text)
         guard !query.isEmpty else { return [] }
         let allowed = try documents(matching: filter)
-        let allowedChunks = try chunks(matching: filter)
+        var section: String?
+        if let text = filter.section {
+            try requireSections()
+            guard let pattern = Self.likeContaining(text) else { return [] }
+            section = pattern
+        }
         let scored: [(Int64, Float)] = try perform("searching text") {
-            // Ask for more than k when filtering, then drop what the filter excludes.
+            // Ask for more than k when filtering documents, then drop what the filter excludes; a section is
+            // matched by the search itself (a section's few chunks may all rank below any limit).
             let statement = try connection.prepare(
                 """
                 SELECT f.rowid, c.document_id, bm25(chunks_fts, \(Self.contextWeight), 1.0) AS rank FROM chunks_fts f
                 JOIN chunks c ON c.id = f.rowid
-                WHERE chunks_fts MATCH ? ORDER BY rank LIMIT ?
+                WHERE chunks_fts MATCH ?\(filter.section == nil ? "" : " AND c.section LIKE ? ESCAPE '\\'")
+                ORDER BY rank LIMIT ?
                 """)
-            try statement.bind([query, allowed == nil ? k : max(k * 20, 1000)])
+            var arguments: [any SQLiteBindable] = [query]
+            if let section { arguments.append(section) }
+            arguments.append(allowed == nil ? k : max(k * 20, 1000))
+            try statement.bind(arguments)
             var results: [(Int64, Float)] = []
             while try statement.step(), results.count < k {
                 if let allowed, !allowed.contains(statement.int64(at: 1)) { continue }
-                if let allowedChunks, !allowedChunks.contains(statement.int64(at: 0)) { continue }
                 results.append((statement.int64(at: 0), Float(-statement.double(at: 2))))
             }
             return results
@@ -323,10 +331,15 @@ extension Store {
                         ordinal: statement.int(at: 2), score: score, text: statement.text(at: 3) ?? "",
                         characterStart: statement.int(at: 4), characterEnd: statement.int(at: 5),
                         metadata: statement.text(at: 6) ?? "{}", context: statement.text(at: 7) ?? "",
-                        section: statement.text(at: 8) ?? ""))
+                        section: Self.label(statement.text(at: 8) ?? "")))
             }
             return hits
         }
+    }
+
+    /// A chunk's own section: the first line of what the store keeps (`ChunkInput.section`).
+    static func label(_ sections: String) -> String {
+        sections.firstIndex(of: "\n").map { String(sections[..<$0]) } ?? sections
     }
 
     /// A GLOB pattern matching strings that start with `prefix` (special characters escaped as [x]).

@@ -275,10 +275,7 @@ public final class Store {
 
     /// Checks that the store was built with `value` for the setting `key`, when it records one; writes nothing.
     public func verify(setting key: String, is value: String, meaning: String) throws(StoreError) {
-        let existing = try perform("reading settings") {
-            try connection.scalarText("SELECT value FROM index_info WHERE key = ?", ["setting." + key])
-        }
-        if let existing, existing != value {
+        if let existing = try setting(key), existing != value {
             throw StoreError(
                 .modelMismatch, path: path,
                 message: "was built with \(meaning) \(existing), this run uses \(value): use a new store "
@@ -286,11 +283,38 @@ public final class Store {
         }
     }
 
-    /// A setting the store recorded (`bind(setting:to:meaning:)`), nil when it has none.
+    /// A setting the store recorded (`bind(setting:to:meaning:)`), nil when it has none. A store older than
+    /// schema 4 that holds chunks made them without structure: it reads as `chunk_structure` "none", as the
+    /// migration to schema 4 records it (so a reader, a dry run or a merge of it sees what a writer would).
     public func setting(_ key: String) throws(StoreError) -> String? {
         try perform("reading settings") {
-            try connection.scalarText("SELECT value FROM index_info WHERE key = ?", ["setting." + key])
+            if let value = try connection.scalarText("SELECT value FROM index_info WHERE key = ?", ["setting." + key]) {
+                return value
+            }
+            return key == Self.structureSetting ? try impliedStructure() : nil
         }
+    }
+
+    /// The store's settings (`setting(_:)`), by name, without the "setting." prefix.
+    public func settings() throws(StoreError) -> [(String, String)] {
+        try perform("reading settings") {
+            let statement = try connection.prepare(
+                "SELECT substr(key, 9), value FROM index_info WHERE key LIKE 'setting.%' ORDER BY key")
+            var result: [(String, String)] = []
+            while try statement.step() { result.append((statement.text(at: 0) ?? "", statement.text(at: 1) ?? "")) }
+            if !result.contains(where: { $0.0 == Self.structureSetting }), let implied = try impliedStructure() {
+                result.append((Self.structureSetting, implied))
+                result.sort { $0.0 < $1.0 }
+            }
+            return result
+        }
+    }
+
+    static let structureSetting = "chunk_structure"
+
+    private func impliedStructure() throws -> String? {
+        guard openedSchemaVersion < 4 else { return nil }
+        return try connection.scalarInt("SELECT EXISTS (SELECT 1 FROM chunks)") == 1 ? "none" : nil
     }
 
     /// Records a setting the store's contents depend on (such as the chunk size), or checks it is unchanged.

@@ -15,6 +15,8 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case invalidWrite
         /// The store holds no vectors yet (no model recorded): nothing to search.
         case empty
+        /// The store was built before it kept what the request needs (chunk sections): a new store has it.
+        case unsupported
         /// The file is damaged: SQLite's checks or ovindex's invariants fail. Nothing is written to it.
         case corrupt
         /// SQLite failed (I/O, lock, read-only location); `cause` has the details.

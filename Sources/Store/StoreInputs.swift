@@ -14,7 +14,8 @@ public struct ChunkInput: Sendable, Equatable {
     public var tokenStates: [UInt8]?
     /// What the chunk belongs to (its document's title), searched beside its text.
     public var context: String
-    /// The Markdown headings above the chunk, joined with " > " ("" for none).
+    /// The Markdown headings above the chunk's first words, joined with " > " ("" for none); then, a line
+    /// each, the paths of headings that start inside the chunk (a section filter finds the chunk under any).
     public var section: String
 
     public init(

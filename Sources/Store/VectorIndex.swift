@@ -31,7 +31,7 @@ public final class VectorIndex: Sendable {
     /// The `count` chunks whose codes score highest against `query`, best first, among chunks of
     /// `allowed` documents (all when nil) and `chunks` (all when nil). Scores are approximate dot products.
     public func candidates(
-        for query: [Float], count limit: Int, allowed: DocumentSet? = nil, chunks: DocumentSet? = nil
+        for query: [Float], count limit: Int, allowed: RowSet? = nil, chunks: RowSet? = nil
     )
         -> [(chunkID: Int64, documentID: Int64, score: Float)]
     {
@@ -73,7 +73,7 @@ public final class VectorIndex: Sendable {
 }
 
 /// A set of row ids (a bitmap) of documents or chunks, for filtering during the scan.
-public struct DocumentSet: Sendable, Equatable {
+public struct RowSet: Sendable, Equatable {
     private var words: [UInt64] = []
     public private(set) var count = 0
 
@@ -110,8 +110,8 @@ private struct Scan: @unchecked Sendable {
     let chunks: UnsafeBufferPointer<Int64>
     let query: UnsafeBufferPointer<Int16>
     let dimension: Int
-    let allowed: DocumentSet?
-    let allowedChunks: DocumentSet?
+    let allowed: RowSet?
+    let allowedChunks: RowSet?
 
     func run(rows: Range<Int>, limit: Int) -> [(row: Int, score: Float)] {
         var top = TopK(limit)

@@ -62,6 +62,22 @@ import Tokenizer
         #expect(ids.count <= 10 && tokenizer.encode(text + ":", addSpecialTokens: false).ids == ids)
     }
 
+    @Test func aLongTitleLeavesRoomForTheChunksOwnHeading() throws {
+        let tokenizer = try BertTokenizer(directory: ProjectPaths.model().path)
+        let title = "How to configure the ingress controllers of production Kubernetes clusters across many regions safely"
+        let (text, ids) = DocumentTitle.context(
+            title: title, section: ["Install", "Troubleshooting networking problems"], tokenizer: tokenizer, limit: 24)
+        #expect(ids.count <= 24)
+        #expect(!text.hasSuffix(">") && text.contains(" > Troubleshooting"), "\(text)")
+        #expect(tokenizer.encode(text + ":", addSpecialTokens: false).ids == ids)
+        // A heading without a word piece (a zero-width space) says nothing and leaves no separator behind.
+        #expect(DocumentTitle.context(title: "Z", section: ["\u{200B}"], tokenizer: tokenizer, limit: 24).text == "Z")
+        // The title and the outline read headings alike: a closing "#" that is text stays.
+        #expect(DocumentTitle.markdownHeading("# C#\ntext") == "C#")
+        #expect(DocumentTitle.markdownHeading("\u{FEFF}# Bom Title\ntext") == "Bom Title")
+        #expect(DocumentTitle.markdownHeading("---\ntitle: x\n---\n\n# After front matter\n") == "After front matter")
+    }
+
     @Test func whichDocumentsAreMarkdown() {
         #expect(ChunkStructure.auto.isMarkdown(key: "docs/Guide.MD"))
         #expect(ChunkStructure.auto.isMarkdown(key: "fs/promises-api.markdown"))

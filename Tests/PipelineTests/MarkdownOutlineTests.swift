@@ -6,15 +6,17 @@ import Testing
     func outline(_ text: String) -> MarkdownOutline { MarkdownOutline(Array(text.utf8)) }
 
     @Test func atxAndSetextHeadingsWithTheirLevelsAndStarts() {
-        let text = "# Guide #\nintro\n\n  ## Install ##  \nsteps\n\nUsage\n=====\nrun it\n\nNotes\nand more\n---\n###### Deep\n"
+        let text =
+            "# Guide #\nintro\n\n  ## Install ##  \nsteps\n\nUsage\n=====\nrun it\n\nNotes\nand more\n---\n###### Deep\n"
         let found = outline(text).headings
         #expect(found.map(\.text) == ["Guide", "Install", "Usage", "Notes and more", "Deep"])
         #expect(found.map(\.level) == [1, 2, 1, 2, 6])
         let bytes = Array(text.utf8)
         // Each starts at its first line: the setext heading at its text, not its underline.
-        #expect(found.map { String(decoding: bytes[$0.start...].prefix(5), as: UTF8.self) } == [
-            "# Gui", "  ## ", "Usage", "Notes", "#####",
-        ])
+        #expect(
+            found.map { String(decoding: bytes[$0.start...].prefix(5), as: UTF8.self) } == [
+                "# Gui", "  ## ", "Usage", "Notes", "#####",
+            ])
     }
 
     @Test func whatIsNotAHeading() {
@@ -52,12 +54,44 @@ import Testing
         #expect(found.path(at: 0) == ["A"])
     }
 
-    @Test func walkingAlongADocumentGivesTheSamePathsAsAskingAtEachPoint() {
+    @Test func pathsFollowEachHeadingsParentsAsAWalkFromTheTopWould() {
         let text = (0..<60).map { "\(String(repeating: "#", count: 1 + $0 * 7 % 6)) H\($0)\ntext \($0)\n" }.joined()
         let found = outline(text)
-        var walker = MarkdownOutline.Walker(found)
-        for offset in stride(from: 0, to: text.utf8.count, by: 5) {
-            #expect(walker.path(at: offset) == found.path(at: offset), "at \(offset)")
+        // The reference: every heading up to the point, a stack closed by same-or-higher levels.
+        func walked(_ offset: Int) -> [String] {
+            var stack: [MarkdownOutline.Heading] = []
+            for heading in found.headings where heading.start <= offset {
+                while let last = stack.last, last.level >= heading.level { stack.removeLast() }
+                stack.append(heading)
+            }
+            return stack.map(\.text)
         }
+        for offset in stride(from: 0, to: text.utf8.count, by: 5) {
+            #expect(found.path(at: offset) == walked(offset), "at \(offset)")
+        }
+    }
+
+    @Test func breaksListsQuotesAndFrontMatterAreNotHeadings() {
+        // A thematic break, then a paragraph underlined: a break, then a heading (CommonMark).
+        #expect(outline("Intro.\n\n---\nNext para line\n---\n").headings.map(\.text) == ["Next para line"])
+        // A list, or a quote, followed by dashes: a break, not a heading.
+        #expect(outline("- item one\n- item two\n---\n").headings.isEmpty)
+        #expect(outline("> quoted\n---\n").headings.isEmpty)
+        #expect(outline("Paragraph\n***\n").headings.isEmpty)
+        // YAML front matter is skipped; the heading after it is the first.
+        let front = outline("---\ntitle: Front\ntags: [x, y]\n---\n# Real\n")
+        #expect(front.headings.map(\.text) == ["Real"])
+        #expect(front.contentStart == "---\ntitle: Front\ntags: [x, y]\n---\n".utf8.count)
+        // Unclosed, it is not front matter.
+        #expect(outline("---\n# Heading\n").headings.map(\.text) == ["Heading"])
+        // A byte order mark does not hide the first heading.
+        #expect(outline("\u{FEFF}# Bom Title\ntext\n").headings.map(\.text) == ["Bom Title"])
+    }
+
+    @Test func aHeadingKeepsAtMostTwoHundredCharacters() {
+        let long = String(repeating: "word ", count: 10_000)
+        let found = outline(long + "\n---\n# " + long + "\n")
+        #expect(found.headings.count == 2)
+        #expect(found.headings.allSatisfy { $0.text.count == MarkdownOutline.maximumHeadingCharacters })
     }
 }

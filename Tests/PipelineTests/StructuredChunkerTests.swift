@@ -37,7 +37,10 @@ import Tokenizer
             """
         let chunks = try chunker(64, 16).chunks(of: text, markdown: true) { _ in 0 }
         // Every section fits a window: one chunk each, starting at its heading, without the overlap.
-        #expect(chunks.map(\.section) == [["Guide"], ["Guide", "Install"], ["Guide", "Install", "On Linux"], ["Guide", "Usage"]])
+        #expect(
+            chunks.map(\.section) == [
+                ["Guide"], ["Guide", "Install"], ["Guide", "Install", "On Linux"], ["Guide", "Usage"],
+            ])
         #expect(chunks.map { $0.text.prefix(4) } == ["# Gu", "## I", "### ", "## U"])
         // As plain text the same document is cut wherever the budget ends, with the overlap.
         let plain = try chunker(64, 16).chunks(of: text, markdown: false) { _ in 0 }
@@ -69,7 +72,8 @@ import Tokenizer
 
     @Test func aFencedBlockIsNotCutAtItsBlankLinesOrPeriods() throws {
         // About 48 pieces of prose, a fence of about 40, then prose: an 80-piece window ends inside the fence.
-        let code = (0..<2).map { "let value\($0) = compute(\($0)).result\n\nprint(value\($0))." }.joined(separator: "\n")
+        let code = (0..<2).map { "let value\($0) = compute(\($0)).result\n\nprint(value\($0))." }.joined(
+            separator: "\n")
         let text = "\(prose("before", pieces: 48))\n\n```swift\n\(code)\n```\n\n\(prose("after", pieces: 60))"
         let fence = MarkdownOutline(Array(text.utf8)).fences[0]
         /// Chunks ending strictly inside the fence (the text is ASCII: scalar offsets are byte offsets).
@@ -89,7 +93,9 @@ import Tokenizer
         let text = "```\n\(code)\n```\n"
         let chunks = try chunker(48, 8).chunks(of: text, markdown: true) { _ in 0 }
         #expect(chunks.count > 3)
-        for chunk in chunks.dropLast() { #expect(chunk.text.hasSuffix(")"), "cut inside a line: \(chunk.text.suffix(20))") }
+        for chunk in chunks.dropLast() {
+            #expect(chunk.text.hasSuffix(")"), "cut inside a line: \(chunk.text.suffix(20))")
+        }
     }
 
     @Test func theReservationFollowsEachWindowsSection() throws {
@@ -101,5 +107,18 @@ import Tokenizer
         }
         for chunk in chunks { #expect(chunk.tokenIDs.count <= 64 - chunk.section.count * 10) }
         #expect(asked.contains(["T", "Long section name here"]))
+    }
+
+    @Test func aChunkIsLabelledBelowTheHeadingsItOpensWithAndFoundUnderThoseInside() throws {
+        let text = "# Doc\n\n## One\n\n\(prose("one", pieces: 40))\n\n## Two\n\nShort.\n\n## License\n\nMIT.\n"
+        let chunks = try chunker(200, 16).chunks(of: text, markdown: true) { _ in 0 }
+        #expect(chunks.count == 1)
+        // It opens with "# Doc" and "## One": its words are under One.
+        #expect(chunks[0].section == ["Doc", "One"])
+        #expect(chunks[0].laterSections == [["Doc", "Two"], ["Doc", "License"]])
+        // Headings inside a chunk are counted once each, at most eight.
+        let many = (0..<20).map { "## H\($0)\nx.\n" }.joined()
+        let capped = try chunker(500, 16).chunks(of: "# T\n" + many, markdown: true) { _ in 0 }
+        #expect(capped[0].laterSections.count == Chunker.maximumLaterSections)
     }
 }

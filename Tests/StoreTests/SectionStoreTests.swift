@@ -45,12 +45,16 @@ import Testing
         // left, in every kind of search.
         #expect(try store.search(query, k: 1, index: index).first?.section == "Guide > Install > macOS")
         let linux = SearchFilter(section: "linux")
-        #expect(try store.search(query, k: 5, filter: linux, index: index).map(\.section) == ["Guide > Install > Linux"])
+        #expect(
+            try store.search(query, k: 5, filter: linux, index: index).map(\.section) == ["Guide > Install > Linux"])
         #expect(try store.exactSearch(query, k: 5, filter: linux).map(\.section) == ["Guide > Install > Linux"])
         #expect(
             try store.vectorCandidates(query, candidates: 5, filter: linux, index: index).map(\.chunkID)
                 == [try #require(try store.connection.scalarInt("SELECT id FROM chunks WHERE section LIKE '%Linux'"))])
-        #expect(try store.keywordSearch("install package", k: 5, filter: linux).map(\.section) == ["Guide > Install > Linux"])
+        #expect(
+            try store.keywordSearch("install package", k: 5, filter: linux).map(\.section) == [
+                "Guide > Install > Linux"
+            ])
         // A path's part, "Install >", matches both chunks under it; a plain text has no section to match.
         let install = SearchFilter(section: "Install >")
         #expect(try Set(store.keywordSearch("package", k: 5, filter: install).map(\.section)).count == 2)
@@ -70,7 +74,7 @@ import Testing
         let error = #expect(throws: StoreError.self) {
             try reader.keywordSearch("checkpoint", k: 1, filter: SearchFilter(section: "x"))
         }
-        #expect(error?.message.contains("index it again") == true)
+        #expect(error?.message.contains("into a new store") == true)
         // Upgraded by a writer: its chunks were cut as plain text, so it records that.
         let writer = try Store(path: path)
         #expect(try writer.setting("chunk_structure") == "none")
@@ -86,5 +90,54 @@ import Testing
         let merged = try makeStore(directory, name: "merged.sqlite")
         try merged.merge(from: shard.path)
         #expect(try merged.keywordSearch("brew", k: 1).first?.section == "Guide > Install > macOS")
+    }
+
+    @Test func aChunkIsFoundUnderEveryHeadingItHoldsAndItsLabelIsItsFirst() throws {
+        let directory = try TemporaryDirectory()
+        let store = try makeStore(directory)
+        try store.write(documents: [
+            documentWithSections("doc.md", [("Doc > Three\nDoc > License", "Three's text. License: MIT.")])
+        ])
+        #expect(
+            try store.keywordSearch("mit", k: 1, filter: SearchFilter(section: "license")).first?.section
+                == "Doc > Three")
+        // A section cannot match across two of them.
+        #expect(try store.keywordSearch("mit", k: 1, filter: SearchFilter(section: "Three\nDoc")).isEmpty)
+        #expect(Store.likeContaining("%\u{301}") == "%\\%\u{301}%")
+        #expect(Store.likeContaining("a\nb") == nil)
+    }
+
+    @Test func aKeywordSearchUnderASectionFindsItsChunkAmongManyMatches() throws {
+        let directory = try TemporaryDirectory()
+        let store = try makeStore(directory)
+        // 1,200 chunks say "apple"; the one under Target says it least, so it ranks last.
+        var documents = (0..<1_200).map { documentWithSections("d\($0).md", [("Fruit", "apple apple apple pie")]) }
+        documents.append(
+            documentWithSections("t.md", [("Fruit > Target", "an apple and much other text here and there")]))
+        try store.write(documents: documents)
+        #expect(
+            try store.keywordSearch("apple", k: 5, filter: SearchFilter(section: "Target")).map(\.documentKey) == [
+                "t.md"
+            ])
+    }
+
+    @Test func anOlderStoreWithChunksReadsAsUnstructuredEverywhere() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("v2.sqlite")
+        try TokenStateStoreTests.makeSchemaTwoStore(at: path)
+        let reader = try Store(path: path, mode: .readOnly)
+        #expect(try reader.setting("chunk_structure") == "none")
+        #expect(try reader.settings().contains { $0 == ("chunk_structure", "none") })
+        #expect(throws: StoreError.self) {
+            try reader.verify(setting: "chunk_structure", is: "auto", meaning: "chunk structure")
+        }
+        let error = #expect(throws: StoreError.self) {
+            try reader.keywordSearch("checkpoint", k: 1, filter: SearchFilter(section: "x"))
+        }
+        #expect(error?.kind == .unsupported)
+        // Merged into a new store, its chunks make the new store unstructured too.
+        let merged = try makeStore(directory, name: "merged.sqlite")
+        try merged.merge(from: path)
+        #expect(try merged.setting("chunk_structure") == "none")
     }
 }

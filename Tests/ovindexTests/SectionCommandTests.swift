@@ -2,6 +2,8 @@ import Foundation
 import TestSupport
 import Testing
 
+@testable import Store
+
 /// Markdown documents indexed by `ovindex run`: chunks cut at headings and labelled with them, `query` returning
 /// and filtering by those labels, and a store keeping the structure it was built with.
 @Suite struct SectionCommandTests {
@@ -91,7 +93,8 @@ import Testing
         #expect(try runOvindex(arguments + ["--structure", "none"]).status == 0)
         #expect(try results(["install with brew", "--store", store]).allSatisfy { $0.section.isEmpty })
         let info = try runOvindex(["store", "info", store])
-        #expect(info.stdout.contains("settings   chunk_structure=none chunk_title=on chunk_tokens=64"), "\(info.stdout)")
+        #expect(
+            info.stdout.contains("settings   chunk_structure=none chunk_title=on chunk_tokens=64"), "\(info.stdout)")
         // A changed document in a later run without --structure is cut as the store's others were.
         try "# Service guide\n\n## New\n\nA new section about brew.".write(
             toFile: folder + "/guide.md", atomically: true, encoding: .utf8)
@@ -106,5 +109,44 @@ import Testing
         }
         let bad = try runOvindex(arguments + ["--structure", "html"])
         #expect(bad.status == 64, "\(bad.stderr)")
+    }
+
+    @Test func aStoreFromBeforeSectionsIsReadAsUnstructured() throws {
+        let directory = try TemporaryDirectory()
+        let folder = try corpus(directory)
+        let store = directory.file("old.sqlite")
+        let arguments = ["run", "--source", folder, "--store", store, "--chunk-tokens", "64", "--quiet"]
+        #expect(try runOvindex(arguments + ["--structure", "none"]).status == 0)
+        // Made into what the previous release left: schema 3, no sections, no structure recorded.
+        do {
+            let old = try Store(path: store)
+            try old.connection.execute(
+                """
+                ALTER TABLE chunks DROP COLUMN section;
+                DELETE FROM index_info WHERE key = 'setting.chunk_structure';
+                PRAGMA user_version = 3;
+                """)
+        }
+        // A dry run refuses another structure, as the run would (the store read as it is, not upgraded).
+        let dry = try runOvindex(arguments + ["--structure", "markdown", "--dry-run"])
+        #expect(dry.status == 1, "\(dry.stdout) \(dry.stderr)")
+        #expect(dry.stderr.contains("chunk structure (chunking.structure) none"), "\(dry.stderr)")
+        let info = try runOvindex(["store", "info", store])
+        #expect(info.stdout.contains("chunk_structure=none"), "\(info.stdout)")
+        // Filtering by section says the store cannot, and what to do.
+        let old = try runOvindex(["query", "install", "--store", store, "--section", "Linux"])
+        #expect(old.status == 65, "\(old.stderr)")
+        #expect(old.stderr.contains("into a new store"), "\(old.stderr)")
+        // A writer upgrades it and it stays unstructured; --section then finds nothing and says why.
+        #expect(try runOvindex(arguments).status == 0)
+        let none = try runOvindex(["query", "install", "--store", store, "--section", "Linux", "--json"])
+        #expect(none.status == 0, "\(none.stderr)")
+        #expect(none.stderr.contains("was built with chunk structure none"), "\(none.stderr)")
+        // A section text over the limit is a usage error naming it.
+        let long = try runOvindex([
+            "query", "install", "--store", store, "--section", String(repeating: "x", count: 501),
+        ])
+        #expect(long.status == 64, "\(long.stderr)")
+        #expect(long.stderr.contains("at most 500"), "\(long.stderr)")
     }
 }

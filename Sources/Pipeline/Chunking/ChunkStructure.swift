@@ -8,6 +8,7 @@ public enum ChunkStructure: String, Sendable, CaseIterable {
     /// No document: cut as plain text.
     case none
 
+    /// What a Markdown file's name ends with, compared without case.
     static let markdownExtensions = [".md", ".markdown", ".mdown", ".mkd", ".mdx"]
 
     /// Whether the document called `key` is read as Markdown.

@@ -47,7 +47,6 @@ public struct Chunker: Sendable {
         let continuation = ids.map(tokenizer.isContinuation)
         let outline = markdown ? MarkdownOutline(bytes) : nil
         let structure = outline.map { PieceStructure($0, starts: utf8.map { Int($0.start) }) }
-        var headings = outline.map(MarkdownOutline.Walker.init)
 
         /// The text between piece `index - 1` and piece `index`.
         func gap(before index: Int) -> ArraySlice<UInt8> {
@@ -94,7 +93,15 @@ public struct Chunker: Sendable {
         var chunks: [ChunkPlan] = []
         var start = 0
         while start < count {
-            let section = headings?.path(at: Int(utf8[start].start)) ?? []
+            // A chunk is labelled with the headings above its first words: a chunk that opens with headings is
+            // under the last of them.
+            var content = start
+            if let structure {
+                while content < min(count - 1, start + self.maxTokens - 1), structure.isInHeading(content) {
+                    content += 1
+                }
+            }
+            let section = outline?.path(at: Int(utf8[content].start)) ?? []
             let reserved = reserved(section)
             let maxTokens = max(1, min(self.maxTokens - reserved, self.maxTokens))
             // The overlap asked for is kept, as long as windows still start at least every half of the step the
@@ -107,8 +114,12 @@ public struct Chunker: Sendable {
                 ChunkPlan(
                     ordinal: chunks.count, tokenIDs: Array(ids[start..<end]),
                     text: String(decoding: bytes[Int(first.start)..<Int(last.end)], as: UTF8.self),
-                    characterStart: Int(encoding.offsets[start].start), characterEnd: Int(encoding.offsets[end - 1].end),
-                    section: section))
+                    characterStart: Int(encoding.offsets[start].start),
+                    characterEnd: Int(encoding.offsets[end - 1].end),
+                    section: section,
+                    laterSections: outline.map {
+                        Self.laterSections($0, after: Int(utf8[content].start), before: Int(last.end), label: section)
+                    } ?? []))
             guard end < count else { break }
             // A section starts a window of its own: the text before its heading is not repeated.
             var next = atHeading ? end : end - overlap
@@ -117,4 +128,22 @@ public struct Chunker: Sendable {
         }
         return chunks
     }
+
+    /// The most headings inside one chunk it is also found under (besides its label).
+    static let maximumLaterSections = 8
+
+    /// The paths of the headings that start inside a chunk after its label's point, other than the label.
+    static func laterSections(
+        _ outline: MarkdownOutline, after start: Int, before end: Int, label: [String]
+    ) -> [[String]] {
+        guard start + 1 < end else { return [] }
+        var paths: [[String]] = []
+        for heading in outline.headings(startingIn: (start + 1)..<end) {
+            let path = outline.path(at: heading.start)
+            if path != label && !paths.contains(path) { paths.append(path) }
+            if paths.count == maximumLaterSections { break }
+        }
+        return paths
+    }
+
 }

@@ -1,6 +1,6 @@
 import Host
-import Tokenizer
 import Store
+import Tokenizer
 
 /// The third stage: cuts each accepted document into token windows (`Chunker`), checks the chunk count
 /// (`Validator`), tells the writer what it planned, and sends the chunks on to the embedder.

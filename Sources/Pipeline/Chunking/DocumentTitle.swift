@@ -44,29 +44,47 @@ enum DocumentTitle {
     /// The title as the chunks carry it: its first `limit` word pieces (and a colon), cut at a piece's end so
     /// that what is stored and searched is what was embedded.
     static func clipped(_ title: String, tokenizer: BertTokenizer, limit: Int) -> (text: String, ids: [Int32]) {
-        guard !title.isEmpty, limit > 1 else { return ("", []) }
-        let encoding = tokenizer.encode(String(title.prefix(1_000)), addSpecialTokens: false)
+        guard limit > 1 else { return ("", []) }
+        let (text, ids) = prefix(title, pieces: limit - 1, tokenizer: tokenizer)
+        guard !ids.isEmpty else { return ("", []) }
+        return (text, ids + tokenizer.encode(":", addSpecialTokens: false).ids)
+    }
+
+    /// The first `pieces` word pieces of `text` and the text they cover, cut at a piece's end.
+    static func prefix(_ text: String, pieces: Int, tokenizer: BertTokenizer) -> (text: String, ids: [Int32]) {
+        guard !text.isEmpty, pieces > 0 else { return ("", []) }
+        let encoding = tokenizer.encode(String(text.prefix(1_000)), addSpecialTokens: false)
         guard encoding.count > 0 else { return ("", []) }
-        let kept = min(encoding.count, limit - 1)
+        let kept = min(encoding.count, pieces)
         let end = Int(encoding.offsets[kept - 1].end)
-        let text = String(String.UnicodeScalarView(title.unicodeScalars.prefix(end)))
-        let colon = tokenizer.encode(":", addSpecialTokens: false).ids
-        return (text, Array(encoding.ids.prefix(kept)) + colon)
+        return (String(String.UnicodeScalarView(text.unicodeScalars.prefix(end))), Array(encoding.ids.prefix(kept)))
     }
 
     /// What a chunk under the Markdown headings `section` carries: the title, then the headings (less a first
-    /// one that only repeats the title), joined with " > " and clipped to `limit` pieces as `clipped` does;
-    /// when they do not fit, the headings nearest the title are left out first, so the chunk's own stays.
+    /// one that only repeats the title, and any without a word piece), joined with " > ", at most `limit`
+    /// pieces with the colon. When they do not fit, the headings nearest the title are left out first; when
+    /// the title and the chunk's own heading still do not fit, the title gets at most half of the pieces and
+    /// the heading the rest, each cut at a piece's end.
     static func context(
         title: String, section: [String], tokenizer: BertTokenizer, limit: Int
     ) -> (text: String, ids: [Int32]) {
-        var parts = title.isEmpty ? [] : [title]
-        parts += section.first == title ? Array(section.dropFirst()) : section
-        let kept = title.isEmpty ? 0 : 1
-        while parts.count > kept + 1,
-            tokenizer.encode(parts.joined(separator: separator), addSpecialTokens: false).count > limit - 1
-        {
-            parts.remove(at: kept)
+        func count(_ text: String) -> Int { tokenizer.encode(text, addSpecialTokens: false).count }
+        let headings = (section.first == title ? Array(section.dropFirst()) : section).filter { count($0) > 0 }
+        let titled = count(title) > 0
+        guard let own = headings.last, limit > 3 else {
+            return clipped(titled ? title : "", tokenizer: tokenizer, limit: limit)
+        }
+        var parts = (titled ? [title] : []) + headings
+        let kept = titled ? 1 : 0
+        while parts.count > kept + 1, count(parts.joined(separator: separator)) > limit - 1 { parts.remove(at: kept) }
+        if count(parts.joined(separator: separator)) > limit - 1 {
+            // Only the title and the chunk's own heading are left, or the heading alone, and they are too long.
+            let room = limit - 1 - (titled ? count(separator) : 0)
+            let titlePart =
+                titled ? prefix(title, pieces: max(1, min(count(title), room / 2)), tokenizer: tokenizer).text : ""
+            let headingRoom = room - (titled ? count(titlePart) : 0)
+            let headingPart = prefix(own, pieces: headingRoom, tokenizer: tokenizer).text
+            parts = (titled ? [titlePart] : []) + [headingPart]
         }
         return clipped(parts.joined(separator: separator), tokenizer: tokenizer, limit: limit)
     }
@@ -74,18 +92,14 @@ enum DocumentTitle {
     /// Between the title and each heading of a context, and in a chunk's stored section.
     static let separator = " > "
 
-    /// The text of an ATX heading (`# Title`) when it is the first line with text.
+    /// The text of a heading when it is the first line with text (as `MarkdownOutline` reads headings, so a
+    /// title and a chunk's section agree).
     static func markdownHeading(_ text: String) -> String? {
-        for line in text.prefix(2_000).split(omittingEmptySubsequences: true, whereSeparator: \.isNewline) {
-            let trimmed = line.drop { $0 == " " || $0 == "\t" || $0 == "\u{FEFF}" }
-            if trimmed.isEmpty { continue }
-            guard trimmed.first == "#" else { return nil }
-            let level = trimmed.prefix { $0 == "#" }.count
-            let rest = trimmed.dropFirst(level)
-            guard level <= 6, rest.first == " " || rest.first == "\t" else { return nil }
-            let title = rest.trimmingCharacters(in: CharacterSet(charactersIn: " \t#\r"))
-            return title.isEmpty ? nil : title
-        }
-        return nil
+        let bytes = Array(text.prefix(2_000).utf8)
+        let outline = MarkdownOutline(bytes)
+        guard let first = outline.headings.first else { return nil }
+        // Only blank lines before it (after a byte order mark or front matter).
+        let blank: Set<UInt8> = [0x20, 0x09, 0x0A, 0x0D]
+        return bytes[outline.contentStart..<first.start].allSatisfy(blank.contains) ? first.text : nil
     }
 }

@@ -1,7 +1,8 @@
 /// A Markdown outline seen from a text's word pieces: whether a cut before piece `i` falls at a heading, at a
-/// fenced block's edge, or inside one.
+/// fenced block's edge, or inside one, and whether a piece belongs to a heading's line.
 struct PieceStructure {
     private var heading: [Bool]
+    private var inHeading: [Bool]
     private var fenceEdge: [Bool]
     /// The fence each piece lies in (its index in the outline), or -1.
     private var fence: [Int]
@@ -10,6 +11,7 @@ struct PieceStructure {
     init(_ outline: MarkdownOutline, starts: [Int]) {
         heading = Array(repeating: false, count: starts.count)
         fenceEdge = heading
+        inHeading = heading
         fence = Array(repeating: -1, count: starts.count)
         /// The first piece starting at or after `offset`.
         func firstPiece(from offset: Int) -> Int {
@@ -24,6 +26,7 @@ struct PieceStructure {
         for item in outline.headings {
             let index = firstPiece(from: item.start)
             if index < starts.count { heading[index] = true }
+            for piece in index..<max(index, firstPiece(from: item.end)) { inHeading[piece] = true }
         }
         for (number, range) in outline.fences.enumerated() {
             let first = firstPiece(from: range.lowerBound)
@@ -35,6 +38,9 @@ struct PieceStructure {
 
     /// Whether piece `index` is the first of a heading's line.
     func isHeading(_ index: Int) -> Bool { heading[index] }
+
+    /// Whether piece `index` lies on a heading's line (or lines).
+    func isInHeading(_ index: Int) -> Bool { inHeading[index] }
 
     /// Whether piece `index` opens a fenced block or is the first after one.
     func isFenceBoundary(_ index: Int) -> Bool { fenceEdge[index] }

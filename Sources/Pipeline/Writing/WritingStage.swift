@@ -235,7 +235,8 @@ final class WritingStage {
                     ordinal: plan.ordinal, text: plan.text, characterStart: plan.characterStart,
                     characterEnd: plan.characterEnd, tokenCount: plan.tokenIDs.count, embedding: embedding.vector,
                     tokenStates: embedding.states?.bytes, context: plan.context,
-                    section: plan.section.joined(separator: DocumentTitle.separator)))
+                    section: ([plan.section] + plan.laterSections).map { $0.joined(separator: DocumentTitle.separator) }
+                        .joined(separator: "\n")))
         }
         finishedBytes += chunks.reduce(0) { $0 + $1.embedding.count * 4 + ($1.tokenStates?.count ?? 0) }
         finished.append(

@@ -117,7 +117,7 @@ enum Tool {
             case .notAStore, .newerSchema: .dataError
             case .modelMismatch: .failure
             case .invalidWrite: .software
-            case .empty, .corrupt: .dataError
+            case .empty, .corrupt, .unsupported: .dataError
             case .database: .ioError
             case .networkFilesystem: .cantCreate
             }

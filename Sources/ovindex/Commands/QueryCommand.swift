@@ -33,8 +33,8 @@ struct QueryCommand: Command {
                                  the reranked order is fused with the candidates' first ranks
           --filter KEY=VALUE     only documents whose metadata KEY is VALUE (repeatable; all must hold)
           --source-prefix P      only documents whose source path starts with P
-          --section TEXT         only chunks whose section (the Markdown headings above them) contains TEXT,
-                                 ASCII letters in either case
+          --section TEXT         only chunks whose section (the Markdown headings above them, or above a
+                                 heading inside them) contains TEXT, ASCII letters in either case
           --chunks               every matching chunk, not only the best one per document
           --json                 JSON Lines output
           --queries FILE         answer every query in FILE ('-' for standard input)
@@ -81,8 +81,13 @@ struct QueryCommand: Command {
         }
         options.filter.sourcePrefix = try arguments.option("--source-prefix")
         options.filter.section = try arguments.option("--section")
-        if options.filter.section?.isEmpty == true {
-            throw UsageError(command: command, message: "--section needs a text to look for")
+        if let section = options.filter.section {
+            guard !section.isEmpty else { throw UsageError(command: command, message: "--section needs a text to look for") }
+            guard section.count <= QueryOptions.maximumSectionCharacters else {
+                throw UsageError(
+                    command: command,
+                    message: "--section is \(section.count) characters long; at most \(QueryOptions.maximumSectionCharacters)")
+            }
         }
         options.groupByDocument = !arguments.flag("--chunks")
         return options
@@ -95,6 +100,11 @@ struct QueryCommand: Command {
                 line: "ovindex query: note: \(setup.store) keeps no token states (built before schema 3, or with "
                     + "token_states \"none\"), so reranking runs the model over every candidate, about 20 ms each "
                     + "on 2 cores; index into a new store to keep them, or pass --rerank none")
+        }
+        if options.filter.section != nil, try engine.store.setting("chunk_structure") == "none" {
+            Terminal.errors.write(
+                line: "ovindex query: note: \(setup.store) was built with chunk structure none: its chunks have no "
+                    + "sections, so --section finds nothing; index into a new store (--structure auto or markdown)")
         }
         if let text {
             let answer = try await answer(text, engine: engine)
@@ -213,7 +223,8 @@ struct QueryCommand: Command {
                 String(repeating: " ", count: max(0, 4 - rankText.count)) + rankText + "  "
                 + Self.score(result.score).padding(to: 8) + "  "
                 + Self.clip(documents[rank], width).padding(to: width) + "  "
-                + Self.snippet(result.hit.section.isEmpty ? result.hit.text : "[\(result.hit.section)] \(result.hit.text)", 70)
+                + Self.snippet(
+                    result.hit.section.isEmpty ? result.hit.text : "[\(result.hit.section)] \(result.hit.text)", 70)
             out.write(line: line)
         }
         if id != nil { out.write(line: "") }
