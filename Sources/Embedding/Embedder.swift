@@ -131,13 +131,14 @@ public final class Embedder: Sendable {
             let vectors = pooled.withUnsafeMutableBufferPointer(as: Float.self) { values in
                 (0..<batch.rows).map { row in Array(values[(row * dimension)..<((row + 1) * dimension)]) }
             }
+            // Packed from the output in place: the tokens' vectors without special tokens or padding.
             let states = tokens.withUnsafeMutableBufferPointer(as: Float.self) { values in
                 encodings.enumerated().map { row, encoding in
-                    let unit = Self.unitStates(
-                        values, row: row, encoding: encoding, sequenceLength: batch.sequenceLength, width: width)
-                    return unit.values.withUnsafeBufferPointer {
-                        PackedTokenStates(rows: $0, count: unit.count, width: width, format: format)
+                    let offsets = (0..<encoding.count).filter { !encoding.specialTokensMask[$0] }.map {
+                        (row * batch.sequenceLength + $0) * width
                     }
+                    return PackedTokenStates(
+                        format: format, width: width, rows: offsets, in: UnsafeBufferPointer(values), unit: false)
                 }
             }
             return zip(vectors, states).map { (vector: $0, states: Optional($1)) }

@@ -50,39 +50,68 @@ public struct PackedTokenStates: Sendable, Equatable {
 
     /// Packs `count` rows of `width` values (unit-length rows, as `Embedder.tokenStates` gives them).
     public init(rows values: UnsafeBufferPointer<Float>, count: Int, width: Int, format: TokenStateFormat) {
-        precondition(format != .none && count <= Int(UInt16.max) && width <= Int(UInt16.max))
+        self.init(format: format, width: width, rows: (0..<count).map { $0 * width }, in: values, unit: true)
+    }
+
+    /// Packs the rows of `values` starting at `offsets` (each `width` long) as unit-length rows: scaled to
+    /// unit length first unless `unit` says they are already. Reads the model's output in place: no row is
+    /// copied, and binary rows (whose signs a scale cannot change) are not scaled at all.
+    public init(
+        format: TokenStateFormat, width: Int, rows offsets: [Int], in values: UnsafeBufferPointer<Float>, unit: Bool
+    ) {
+        precondition(format != .none && offsets.count <= Int(UInt16.max) && width <= Int(UInt16.max))
         let rowBytes = format.rowBytes(width: width)
+        let count = offsets.count
         var bytes = [UInt8](repeating: 0, count: Self.headerBytes + count * rowBytes)
-        bytes[0] = format.code
-        bytes[1] = UInt8(width & 0xFF)
-        bytes[2] = UInt8(width >> 8)
-        bytes[3] = UInt8(count & 0xFF)
-        bytes[4] = UInt8(count >> 8)
-        for row in 0..<count {
-            let base = row * width
-            let out = Self.headerBytes + row * rowBytes
-            switch format {
-            case .int8:
-                var largest: Float = 0
-                for d in 0..<width { largest = max(largest, abs(values[base + d])) }
-                let scale = largest > 0 ? largest / 127 : 0
-                withUnsafeBytes(of: scale.bitPattern.littleEndian) { raw in
-                    for i in 0..<4 { bytes[out + i] = raw[i] }
+        bytes.withUnsafeMutableBufferPointer { output in
+            guard let out = output.baseAddress, let source = values.baseAddress else { return }
+            out[0] = format.code
+            out[1] = UInt8(width & 0xFF)
+            out[2] = UInt8(width >> 8)
+            out[3] = UInt8(count & 0xFF)
+            out[4] = UInt8(count >> 8)
+            for (row, offset) in offsets.enumerated() {
+                precondition(offset >= 0 && offset + width <= values.count)
+                let target = out + Self.headerBytes + row * rowBytes
+                switch format {
+                case .int8: Self.packInt8(source + offset, width: width, unit: unit, into: target)
+                case .binary: Self.packSigns(source + offset, width: width, into: target)
+                case .none: break
                 }
-                let inverse = scale > 0 ? 1 / scale : 0
-                for d in 0..<width {
-                    let code = Int8(clamping: Int((values[base + d] * inverse).rounded()))
-                    bytes[out + 4 + d] = UInt8(bitPattern: code)
-                }
-            case .binary:
-                for d in 0..<width where values[base + d] > 0 {
-                    bytes[out + d / 8] |= 1 << UInt8(d % 8)
-                }
-            case .none:
-                break
             }
         }
         self.bytes = bytes
+    }
+
+    /// A float32 scale (of the unit-length row) and `width` codes with `x ≈ code × scale`.
+    private static func packInt8(_ row: UnsafePointer<Float>, width: Int, unit: Bool, into out: UnsafeMutablePointer<UInt8>) {
+        var largest: Float = 0
+        var squares: Float = 0
+        for d in 0..<width {
+            largest = max(largest, abs(row[d]))
+            squares += row[d] * row[d]
+        }
+        let length = unit ? 1 : squares.squareRoot()
+        // The codes do not depend on the row's length; the scale is the unit row's.
+        let scale = largest > 0 && length > 0 ? largest / length / 127 : 0
+        withUnsafeBytes(of: scale.bitPattern.littleEndian) { raw in
+            for i in 0..<4 { out[i] = raw[i] }
+        }
+        let inverse: Float = largest > 0 && length > 0 ? 127 / largest : 0
+        for d in 0..<width {
+            out[4 + d] = UInt8(bitPattern: Int8(clamping: Int((row[d] * inverse).rounded())))
+        }
+    }
+
+    /// One bit a value, set when it is positive, eight values a byte.
+    private static func packSigns(_ row: UnsafePointer<Float>, width: Int, into out: UnsafeMutablePointer<UInt8>) {
+        for byte in 0..<(width + 7) / 8 {
+            var bits: UInt8 = 0
+            let first = byte * 8
+            // Without a branch, so that the compiler can build eight bits at once.
+            for bit in 0..<min(8, width - first) { bits |= (row[first + bit] > 0 ? 1 : 0) << UInt8(bit) }
+            out[byte] = bits
+        }
     }
 
     /// The format, width and token count the header gives, or nil when the blob is not a valid packing.

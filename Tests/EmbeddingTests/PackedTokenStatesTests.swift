@@ -111,4 +111,41 @@ import Testing
             #expect(abs(dot - expected) < 1e-3, "\(count)")
         }
     }
+
+    @Test func packingAModelsOutputInPlaceEqualsPackingItsUnitRows() throws {
+        // Rows of a [2, 4, width] output at lengths other than one; rows 1 and 2 of the second sequence kept.
+        let width = 20  // not a multiple of eight: the last byte of a binary row is partly filled
+        let unit = Self.unitRows(count: 8, width: width, seed: 7)
+        let output = unit.enumerated().map { index, value in value * Float(1 + index / width) }
+        let kept = [5, 6]
+        let offsets = kept.map { $0 * width }
+        let rows = kept.flatMap { unit[($0 * width)..<(($0 + 1) * width)] }
+        for format in [TokenStateFormat.binary, .int8] {
+            let inPlace = output.withUnsafeBufferPointer {
+                PackedTokenStates(format: format, width: width, rows: offsets, in: $0, unit: false)
+            }
+            let fromUnit = Self.pack(Array(rows), count: kept.count, width: width, format)
+            #expect(inPlace.header?.count == 2 && inPlace.bytes.count == fromUnit.bytes.count)
+            if format == .binary {
+                #expect(inPlace == fromUnit)
+            } else {
+                // The same codes; scales equal to float rounding.
+                for row in 0..<2 {
+                    let start = PackedTokenStates.headerBytes + row * (width + 4)
+                    #expect(inPlace.bytes[(start + 4)..<(start + 4 + width)] == fromUnit.bytes[(start + 4)..<(start + 4 + width)])
+                    let scale = { (bytes: [UInt8]) in
+                        Float(bitPattern: UInt32(bytes[start]) | UInt32(bytes[start + 1]) << 8
+                            | UInt32(bytes[start + 2]) << 16 | UInt32(bytes[start + 3]) << 24)
+                    }
+                    #expect(abs(scale(inPlace.bytes) - scale(fromUnit.bytes)) < 1e-6)
+                }
+            }
+        }
+        // Signs alone: bit d of a binary row is set when value d is positive.
+        let signs = [Float](repeating: -1, count: 20).enumerated().map { $0.offset % 3 == 0 ? 0.5 : $0.element }
+        let packed = signs.withUnsafeBufferPointer {
+            PackedTokenStates(format: .binary, width: 20, rows: [0], in: $0, unit: false)
+        }
+        #expect(Array(packed.bytes.dropFirst(PackedTokenStates.headerBytes)) == [0b0100_1001, 0b1001_0010, 0b0000_0100])
+    }
 }
