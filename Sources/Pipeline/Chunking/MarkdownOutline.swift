@@ -112,14 +112,9 @@ struct MarkdownOutline: Sendable, Equatable {
     /// The headings above `offset`, outermost first: the last heading that starts at or before it, and the
     /// headings it is under.
     func path(at offset: Int) -> [String] {
-        var low = 0
-        var high = headings.count
-        while low < high {
-            let middle = (low + high) / 2
-            if headings[middle].start <= offset { low = middle + 1 } else { high = middle }
-        }
+        let after = firstHeading(from: offset + 1)
         var path: [String] = []
-        var current = low > 0 ? low - 1 : nil
+        var current = after > 0 ? after - 1 : nil
         while let index = current {
             path.append(headings[index].text)
             current = headings[index].parent
@@ -129,15 +124,19 @@ struct MarkdownOutline: Sendable, Equatable {
 
     /// The headings starting in `range`, in order.
     func headings(startingIn range: Range<Int>) -> ArraySlice<Heading> {
+        let first = firstHeading(from: range.lowerBound)
+        return headings[first..<max(first, firstHeading(from: range.upperBound))]
+    }
+
+    /// The index of the first heading starting at or after `offset` (`headings.count` when none does).
+    private func firstHeading(from offset: Int) -> Int {
         var low = 0
         var high = headings.count
         while low < high {
             let middle = (low + high) / 2
-            if headings[middle].start < range.lowerBound { low = middle + 1 } else { high = middle }
+            if headings[middle].start < offset { low = middle + 1 } else { high = middle }
         }
-        var end = low
-        while end < headings.count && headings[end].start < range.upperBound { end += 1 }
-        return headings[low..<end]
+        return low
     }
 
     private static func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
