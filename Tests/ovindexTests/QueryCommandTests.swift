@@ -13,6 +13,7 @@ import Testing
             var score: Float
             var rerank_score: Float?
             var context: String?
+            var section: String?
             var text: String
         }
         var id: String?

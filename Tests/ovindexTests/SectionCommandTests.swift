@@ -7,16 +7,6 @@ import Testing
 /// Markdown documents indexed by `ovindex run`: chunks cut at headings and labelled with them, `query` returning
 /// and filtering by those labels, and a store keeping the structure it was built with.
 @Suite struct SectionCommandTests {
-    struct Line: Decodable {
-        struct Result: Decodable {
-            var document: String
-            var context: String
-            var section: String
-            var text: String
-        }
-        var results: [Result]
-    }
-
     /// A folder with a Markdown guide of three sections (each longer than a chunk's quarter) and a plain note.
     func corpus(_ directory: TemporaryDirectory) throws -> String {
         func paragraph(_ topic: String) -> String {
@@ -48,10 +38,10 @@ import Testing
         return folder
     }
 
-    func results(_ arguments: [String]) throws -> [Line.Result] {
+    func results(_ arguments: [String]) throws -> [QueryCommandTests.Line.Result] {
         let result = try runOvindex(["query"] + arguments + ["--json", "--chunks", "-k", "10"])
         #expect(result.status == 0, "\(result.stderr)")
-        return try JSONDecoder().decode(Line.self, from: Data(result.stdout.utf8)).results
+        return try JSONDecoder().decode(QueryCommandTests.Line.self, from: Data(result.stdout.utf8)).results ?? []
     }
 
     @Test func markdownChunksCarryTheirHeadingsIntoResultsAndFilters() throws {
@@ -91,7 +81,7 @@ import Testing
         let store = directory.file("plain.sqlite")
         let arguments = ["run", "--source", folder, "--store", store, "--chunk-tokens", "64", "--quiet"]
         #expect(try runOvindex(arguments + ["--structure", "none"]).status == 0)
-        #expect(try results(["install with brew", "--store", store]).allSatisfy { $0.section.isEmpty })
+        #expect(try results(["install with brew", "--store", store]).allSatisfy { $0.section == "" })
         let info = try runOvindex(["store", "info", store])
         #expect(
             info.stdout.contains("settings   chunk_structure=none chunk_title=on chunk_tokens=64"), "\(info.stdout)")
@@ -100,7 +90,7 @@ import Testing
             toFile: folder + "/guide.md", atomically: true, encoding: .utf8)
         let again = try runOvindex(arguments)
         #expect(again.status == 0, "\(again.stderr)")
-        #expect(try results(["brew", "--store", store]).allSatisfy { $0.section.isEmpty })
+        #expect(try results(["brew", "--store", store]).allSatisfy { $0.section == "" })
         // Asking for another structure is refused before anything is written, by the run and by its dry run.
         for extra in [["--structure", "auto"], ["--structure", "auto", "--dry-run"]] {
             let refused = try runOvindex(arguments + extra)
