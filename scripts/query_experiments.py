@@ -27,11 +27,18 @@ CANDIDATES, KEYWORD_WEIGHT, FIRST_STAGE = 40, 0.5, 2.0
 
 
 def load(argument):
-    name, paths = argument.split("=", 1)
-    trace_path, queries_path = paths.split(":", 1)
-    trace = tune_query.read_trace(trace_path)
-    with open(queries_path) as f:
-        questions = [json.loads(line) for line in f]
+    name, _, paths = argument.partition("=")
+    trace_path, _, queries_path = paths.partition(":")
+    if not name or not trace_path or not queries_path:
+        print(f"query_experiments: '{argument}' is not NAME=TRACE:QUERIES", file=sys.stderr)
+        sys.exit(64)
+    try:
+        trace = tune_query.read_trace(trace_path)
+        with open(queries_path) as f:
+            questions = [json.loads(line) for line in f]
+    except (OSError, json.JSONDecodeError) as error:
+        print(f"query_experiments: {error}", file=sys.stderr)
+        sys.exit(66)
     if len(questions) != len(trace):
         sys.exit(f"{queries_path}: {len(questions)} questions, but {trace_path} has {len(trace)}")
     for question, traced in zip(questions, trace):
