@@ -46,6 +46,8 @@ public final class Embedder: Sendable {
     public var directory: ModelDirectory { model.directory }
     public var tokenizer: BertTokenizer { model.tokenizer }
     public var compiledModel: CompiledModel { model.compiledModel }
+    /// Batches this embedder has run so far (each inference counts once, whatever it returned).
+    public var inferencesRun: Int { model.pool.runs }
 
     /// Loads the tokenizer and compiles the model (once per process, through `cache`).
     ///

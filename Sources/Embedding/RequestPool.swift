@@ -9,7 +9,11 @@ final class RequestPool: Sendable {
     typealias Machine = RequestPoolStateMachine<InferRequest, CheckedContinuation<InferRequest, any Error>>
 
     private let state: Mutex<Machine>
+    private let started = Atomic<Int>(0)
     let size: Int
+
+    /// Requests handed out so far: one per inference run (a retry is another).
+    var runs: Int { started.load(ordering: .relaxed) }
 
     init(_ requests: [InferRequest]) {
         size = requests.count
@@ -22,6 +26,7 @@ final class RequestPool: Sendable {
     func withRequest<R: Sendable>(_ body: (InferRequest) async throws -> R) async throws -> R {
         let request = try await acquire()
         defer { release(request) }
+        started.add(1, ordering: .relaxed)
         return try await body(request)
     }
 
