@@ -110,13 +110,20 @@ public final class QueryEngine {
                 results: results, candidates: scored.count, retrievalSeconds: (clock.now - started).seconds,
                 rerankSeconds: 0)
         }
-        let candidates = try await self.candidates(text, options: options)
+        // A question searched by vector and reranked by late interaction is run through the model once: its
+        // vector and its token states come from the same inference.
+        var question: (vector: [Float], states: TokenStates)?
+        if options.mode != .keyword, options.rerank == .lateInteraction {
+            question = try await embedder.embedWithTokenStates(embedder.encode(text))
+        }
+        let candidates = try await self.candidates(text, options: options, vector: question?.vector)
         let retrieved = clock.now
         var results: [QueryResult]
         if options.rerank == .none {
             results = candidates.map { QueryResult(hit: $0.hit, score: $0.score, retrievalScore: $0.score) }
         } else {
-            let scores = try await rerank(text, candidates: candidates.map(\.hit), method: options.rerank)
+            let scores = try await rerank(
+                text, candidates: candidates.map(\.hit), method: options.rerank, queryStates: question?.states)
             results = zip(candidates, scores).map { candidate, score in
                 QueryResult(hit: candidate.hit, score: score, retrievalScore: candidate.score, rerankScore: score)
             }
@@ -144,14 +151,22 @@ public final class QueryEngine {
     /// Candidate chunks with their retrieval scores, best first: `options.candidates` of them at most, from
     /// `options.mode`, before reranking and grouping.
     public func candidates(_ text: String, options: QueryOptions) async throws -> [(hit: SearchHit, score: Float)] {
+        try await candidates(text, options: options, vector: nil)
+    }
+
+    /// `candidates(_:options:)`, with the question's vector when it is already computed.
+    func candidates(_ text: String, options: QueryOptions, vector questionVector: [Float]?) async throws
+        -> [(hit: SearchHit, score: Float)]
+    {
         let count = options.candidates
         switch options.mode {
         case .vector:
-            return try await vectorSearch(text, count: count, filter: options.filter).map { ($0, $0.score) }
+            return try await vectorSearch(text, count: count, filter: options.filter, vector: questionVector)
+                .map { ($0, $0.score) }
         case .keyword:
             return try store.keywordSearch(text, k: count, filter: options.filter).map { ($0, $0.score) }
         case .hybrid:
-            let vector = try await vectorSearch(text, count: count, filter: options.filter)
+            let vector = try await vectorSearch(text, count: count, filter: options.filter, vector: questionVector)
             let keyword = try store.keywordSearch(text, k: count, filter: options.filter)
             var byID: [Int64: SearchHit] = [:]
             for hit in vector + keyword { byID[hit.chunkID] = hit }
@@ -161,21 +176,28 @@ public final class QueryEngine {
         }
     }
 
-    private func vectorSearch(_ text: String, count: Int, filter: SearchFilter) async throws -> [SearchHit] {
-        let vector = try await embedder.embed([embedder.encode(text)])[0]
+    private func vectorSearch(_ text: String, count: Int, filter: SearchFilter, vector given: [Float]? = nil)
+        async throws -> [SearchHit]
+    {
+        let vector: [Float]
+        if let given { vector = given } else { vector = try await embedder.embed([embedder.encode(text)])[0] }
         return try store.search(vector, k: count, candidates: count, filter: filter, index: index)
     }
 
     /// One score per candidate, in the candidates' order. Late interaction reads the token states the store
     /// keeps and runs the model only over candidates without them.
-    func rerank(_ text: String, candidates: [SearchHit], method: RerankMethod) async throws -> [Float] {
+    func rerank(_ text: String, candidates: [SearchHit], method: RerankMethod, queryStates: TokenStates? = nil)
+        async throws -> [Float]
+    {
         let stored = method == .lateInteraction ? try store.tokenStates(for: candidates.map(\.chunkID)) : [:]
         // Late interaction recomputed sees what indexing embedded: the chunk's context, then its text.
         let passages = candidates.map {
             method == .lateInteraction && !$0.context.isEmpty ? "\($0.context): \($0.text)" : $0.text
         }
         return try await Reranker(embedder: embedder, crossEncoder: crossEncoder, batchTokens: batchTokens)
-            .scores(query: text, passages: passages, stored: candidates.map { stored[$0.chunkID] }, method: method)
+            .scores(
+                query: text, passages: passages, stored: candidates.map { stored[$0.chunkID] }, method: method,
+                queryStates: queryStates)
     }
 
     /// What the tuning script needs to try fusion settings without asking again: the vector and keyword

@@ -48,17 +48,22 @@ public struct Reranker: Sendable {
     ///
     /// - Parameter stored: for late interaction, each passage's token states as the store keeps them
     ///   (`PackedTokenStates` bytes), or nil where it keeps none: only those passages go through the model.
-    public func scores(query: String, passages: [String], stored: [[UInt8]?] = [], method: RerankMethod)
-        async throws -> [Float]
-    {
+    ///
+    /// - Parameter queryStates: the query's token states when they are already computed
+    ///   (`Embedder.embedWithTokenStates`): late interaction then runs no inference for the query.
+    public func scores(
+        query: String, passages: [String], stored: [[UInt8]?] = [], method: RerankMethod,
+        queryStates: TokenStates? = nil
+    ) async throws -> [Float] {
         guard !passages.isEmpty else { return [] }
         switch method {
         case .none:
             return []
         case .lateInteraction:
             let encoding = embedder.encode(query)
-            let queryStates = Self.telling(
-                try await embedder.tokenStates([encoding])[0], of: encoding, tokenizer: embedder.tokenizer)
+            let computed: TokenStates
+            if let queryStates { computed = queryStates } else { computed = try await embedder.tokenStates([encoding])[0] }
+            let queryStates = Self.telling(computed, of: encoding, tokenizer: embedder.tokenizer)
             var scores = [Float?](repeating: nil, count: passages.count)
             for (index, bytes) in stored.enumerated() where index < passages.count {
                 if let bytes { scores[index] = PackedTokenStates(bytes: bytes).maxSim(query: queryStates) }

@@ -213,6 +213,45 @@ final class Library {
         #expect(documents(rare).first == "zebra")
     }
 
+    @Test func theDefaultQueryRunsTheModelOnceForItsQuestion() async throws {
+        let stored = try await Library.make(tokenStates: .binary)
+        let engine = try stored.engine()
+        let embedder = stored.embedder
+        let question = "when does the night train reach Venice"
+        // One inference gives what the two separate ones gave: the sentence vector and the token states.
+        let encoding = embedder.encode(question)
+        let both = try await embedder.embedWithTokenStates(encoding)
+        let vector = try await embedder.embed([encoding])[0]
+        let states = try await embedder.tokenStates([encoding])[0]
+        #expect(both.vector.count == vector.count && zip(both.vector, vector).allSatisfy { abs($0 - $1) < 1e-6 })
+        #expect(both.states.count == states.count && both.states.width == states.width)
+        #expect(zip(both.states.values, states.values).allSatisfy { abs($0 - $1) < 1e-6 })
+
+        // With kept states, each query runs the model once: its question, searched and reranked alike.
+        func inferences(_ options: QueryOptions) async throws -> (Int, QueryAnswer) {
+            let before = embedder.inferencesRun
+            let answer = try await engine.query(question, options: options)
+            return (embedder.inferencesRun - before, answer)
+        }
+        let (defaultRuns, answer) = try await inferences(QueryOptions())
+        #expect(defaultRuns == 1)
+        #expect(documents(answer).first == "trains")
+        #expect(try await inferences(QueryOptions(mode: .vector)).0 == 1)
+        #expect(try await inferences(QueryOptions(mode: .keyword)).0 == 1)
+        #expect(try await inferences(QueryOptions(mode: .hybrid, rerank: .none)).0 == 1)
+        #expect(try await inferences(QueryOptions(mode: .keyword, rerank: .none)).0 == 0)
+
+        // Scores are those of the question embedded twice, as before: the candidates' kept states against the
+        // question's states computed on their own.
+        let candidates = try await engine.candidates(question, options: QueryOptions())
+        let separate = try await engine.rerank(question, candidates: candidates.map(\.hit), method: .lateInteraction)
+        let byChunk = Dictionary(uniqueKeysWithValues: zip(candidates.map(\.hit.chunkID), separate))
+        for result in answer.results {
+            let expected = try #require(byChunk[result.hit.chunkID])
+            #expect(abs((result.rerankScore ?? -1) - expected) < 1e-5)
+        }
+    }
+
     @Test func lateInteractionLeavesOutTheQuerysPunctuationAndCommonWords() async throws {
         let embedder = library.embedder
         let encoding = embedder.encode("What is the checkpoint of the log?")
