@@ -49,26 +49,8 @@ extension Embedder {
     ///
     /// - Throws: `OpenVINOError` (with kind `.timedOut` past the timeout), `CancellationError`, `ModelError`.
     public func embedWithTokenStates(_ encoding: Encoding) async throws -> (vector: [Float], states: TokenStates) {
-        let batch = BatchEncoding(
-            [encoding], padID: tokenizer.paddingID, lengthMultiple: options.lengthMultiple,
-            maximumLength: maximumLength)
-        let dimension = self.dimension
-        return try await run(batch, timeout: options.timeout) { request in
-            let pooled = try request.output("sentence_embedding")
-            let tokens = try request.output("token_embeddings")
-            let shape = tokens.shape
-            guard pooled.shape == [1, dimension], shape.count == 3, shape[0] == 1, shape[1] == batch.sequenceLength
-            else {
-                throw ModelError(
-                    path: request.model.source,
-                    message: "outputs have shapes \(pooled.shape) and \(shape), expected [1, \(dimension)] "
-                        + "and [1, \(batch.sequenceLength), hidden]")
-            }
-            let vector = pooled.withUnsafeMutableBufferPointer(as: Float.self) { Array($0.prefix(dimension)) }
-            let states = tokens.withUnsafeMutableBufferPointer(as: Float.self) { values in
-                Self.unitStates(values, row: 0, encoding: encoding, sequenceLength: batch.sequenceLength, width: shape[2])
-            }
-            return (vector, states)
+        try await withBothOutputs([encoding]) { vectors, tokens, sequenceLength, width in
+            (vectors[0], Self.unitStates(tokens, row: 0, encoding: encoding, sequenceLength: sequenceLength, width: width))
         }
     }
 

@@ -114,6 +114,28 @@ public final class Embedder: Sendable {
     {
         guard format != .none else { return try await embed(encodings).map { ($0, nil) } }
         guard !encodings.isEmpty else { return [] }
+        return try await withBothOutputs(encodings) { vectors, tokens, sequenceLength, width in
+            // Packed from the output in place: the tokens' vectors without special tokens or padding.
+            zip(vectors, encodings.enumerated()).map { vector, item in
+                let (row, encoding) = item
+                let offsets = (0..<encoding.count).filter { !encoding.specialTokensMask[$0] }.map {
+                    (row * sequenceLength + $0) * width
+                }
+                let states = PackedTokenStates(
+                    format: format, width: width, rows: offsets, in: UnsafeBufferPointer(tokens), unit: false)
+                return (vector: vector, states: Optional(states))
+            }
+        }
+    }
+
+    /// Runs `encodings` as one batch and gives `read` both outputs of that inference, their shapes checked: the
+    /// sentence embeddings (one row each) and the [rows, sequenceLength, width] token states, in place.
+    ///
+    /// - Throws: `ModelError` when an output has another shape; `read`'s errors; those of `LoadedModel.run`.
+    func withBothOutputs<R: Sendable>(
+        _ encodings: [Encoding],
+        _ read: ([[Float]], UnsafeMutableBufferPointer<Float>, _ sequenceLength: Int, _ width: Int) throws -> R
+    ) async throws -> R {
         let batch = BatchEncoding(
             encodings, padID: tokenizer.paddingID, lengthMultiple: options.lengthMultiple, maximumLength: maximumLength)
         let dimension = self.dimension
@@ -129,21 +151,12 @@ public final class Embedder: Sendable {
                     message: "outputs have shapes \(pooled.shape) and \(shape), expected [\(batch.rows), \(dimension)] "
                         + "and [\(batch.rows), \(batch.sequenceLength), hidden]")
             }
-            let width = shape[2]
             let vectors = pooled.withUnsafeMutableBufferPointer(as: Float.self) { values in
                 (0..<batch.rows).map { row in Array(values[(row * dimension)..<((row + 1) * dimension)]) }
             }
-            // Packed from the output in place: the tokens' vectors without special tokens or padding.
-            let states = tokens.withUnsafeMutableBufferPointer(as: Float.self) { values in
-                encodings.enumerated().map { row, encoding in
-                    let offsets = (0..<encoding.count).filter { !encoding.specialTokensMask[$0] }.map {
-                        (row * batch.sequenceLength + $0) * width
-                    }
-                    return PackedTokenStates(
-                        format: format, width: width, rows: offsets, in: UnsafeBufferPointer(values), unit: false)
-                }
+            return try tokens.withUnsafeMutableBufferPointer(as: Float.self) { values in
+                try read(vectors, values, batch.sequenceLength, shape[2])
             }
-            return zip(vectors, states).map { (vector: $0, states: Optional($1)) }
         }
     }
 
