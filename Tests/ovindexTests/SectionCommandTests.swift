@@ -44,6 +44,19 @@ import Testing
         return try JSONDecoder().decode(QueryCommandTests.Line.self, from: Data(result.stdout.utf8)).results ?? []
     }
 
+    /// The corpus indexed with `--structure none` into a new store: its folder, the store, and the run's arguments
+    /// (without `--structure`) for later runs.
+    func unstructuredStore(_ directory: TemporaryDirectory, named name: String) throws
+        -> (folder: String, store: String, arguments: [String])
+    {
+        let folder = try corpus(directory)
+        let store = directory.file(name)
+        let arguments = ["run", "--source", folder, "--store", store, "--chunk-tokens", "64", "--quiet"]
+        let run = try runOvindex(arguments + ["--structure", "none"])
+        #expect(run.status == 0, "\(run.stderr)")
+        return (folder, store, arguments)
+    }
+
     @Test func markdownChunksCarryTheirHeadingsIntoResultsAndFilters() throws {
         let directory = try TemporaryDirectory()
         let folder = try corpus(directory)
@@ -77,10 +90,7 @@ import Testing
 
     @Test func aStoreKeepsTheStructureItWasBuiltWith() throws {
         let directory = try TemporaryDirectory()
-        let folder = try corpus(directory)
-        let store = directory.file("plain.sqlite")
-        let arguments = ["run", "--source", folder, "--store", store, "--chunk-tokens", "64", "--quiet"]
-        #expect(try runOvindex(arguments + ["--structure", "none"]).status == 0)
+        let (folder, store, arguments) = try unstructuredStore(directory, named: "plain.sqlite")
         #expect(try results(["install with brew", "--store", store]).allSatisfy { $0.section == "" })
         let info = try runOvindex(["store", "info", store])
         #expect(
@@ -103,10 +113,7 @@ import Testing
 
     @Test func aStoreFromBeforeSectionsIsReadAsUnstructured() throws {
         let directory = try TemporaryDirectory()
-        let folder = try corpus(directory)
-        let store = directory.file("old.sqlite")
-        let arguments = ["run", "--source", folder, "--store", store, "--chunk-tokens", "64", "--quiet"]
-        #expect(try runOvindex(arguments + ["--structure", "none"]).status == 0)
+        let (_, store, arguments) = try unstructuredStore(directory, named: "old.sqlite")
         // Made into what the previous release left: schema 3, no sections, no structure recorded.
         do {
             let old = try Store(path: store)
