@@ -252,6 +252,19 @@ final class Library {
         }
     }
 
+    @Test func aQuestionTheModelFailsOnIsAnErrorInEveryMode() async throws {
+        // An embedder whose inferences cannot finish in time: the question's inference times out.
+        let model = try ModelDirectory.resolve(ProjectPaths.model().path)
+        let slow = try await Embedder.load(
+            model, options: .init(precision: .f32, timeout: .microseconds(1)), cache: ModelCache(core: try Core()))
+        let engine = try QueryEngine(store: try Store(path: library.path, mode: .readOnly), embedder: slow)
+        let question = String(repeating: "checkpoint of the write-ahead log and the night train to Venice ", count: 25)
+        for options in [QueryOptions(), QueryOptions(mode: .vector), QueryOptions(mode: .keyword)] {
+            let error = await #expect(throws: OpenVINOError.self) { try await engine.query(question, options: options) }
+            #expect(error?.kind == .timedOut, "\(options.mode)")
+        }
+    }
+
     @Test func lateInteractionLeavesOutTheQuerysPunctuationAndCommonWords() async throws {
         let embedder = library.embedder
         let encoding = embedder.encode("What is the checkpoint of the log?")
