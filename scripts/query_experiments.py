@@ -58,15 +58,6 @@ def mrr(trace, rank_documents):
     return sum(reciprocal_rank(rank_documents(q), set(q["relevant"])) for q in trace) / len(trace)
 
 
-def fused_scores(lists, weights):
-    scores, first = {}, {}
-    for items, weight in zip(lists, weights):
-        for rank, item in enumerate(items):
-            scores[item] = scores.get(item, 0.0) + weight / (tune_query.RRF + rank + 1)
-            first.setdefault(item, len(first))
-    return scores, first
-
-
 def documents_by_chunks(q, spread, others):
     """The default query's fused chunk scores, each document scored by its best plus `spread` times its next
     `others` best."""
@@ -74,10 +65,10 @@ def documents_by_chunks(q, spread, others):
     late = {int(cid): score for cid, score in q["late"].items()}
     vector = [cid for cid, _ in q["vector"][:CANDIDATES]]
     keyword = [cid for cid, _ in q["keyword"][:CANDIDATES]]
-    scores, first = fused_scores([vector, keyword], [1.0, KEYWORD_WEIGHT])
+    scores, first = tune_query.fused_scores([vector, keyword], [1.0, KEYWORD_WEIGHT])
     candidates = sorted(scores, key=lambda cid: (-scores[cid], first[cid]))[:CANDIDATES]
     reranked = sorted(candidates, key=lambda cid: (-late[cid], cid))
-    scores, first = fused_scores([reranked, candidates], [1.0, FIRST_STAGE])
+    scores, first = tune_query.fused_scores([reranked, candidates], [1.0, FIRST_STAGE])
     per_document, order = {}, {}
     for cid in sorted(scores, key=lambda cid: (-scores[cid], first[cid])):
         per_document.setdefault(keys[cid], []).append(scores[cid])

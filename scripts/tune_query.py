@@ -32,15 +32,18 @@ def read_trace(path):
         return [json.loads(line) for line in f]
 
 
-def fuse(lists, weights):
+def fused_scores(lists, weights):
+    """Each item's weighted reciprocal-rank score, and the order in which the lists first named it."""
     scores, first = {}, {}
-    order = 0
     for items, weight in zip(lists, weights):
         for rank, item in enumerate(items):
             scores[item] = scores.get(item, 0.0) + weight / (RRF + rank + 1)
-            if item not in first:
-                first[item] = order
-                order += 1
+            first.setdefault(item, len(first))
+    return scores, first
+
+
+def fuse(lists, weights):
+    scores, first = fused_scores(lists, weights)
     return sorted(scores, key=lambda item: (-scores[item], first[item]))
 
 
