@@ -19,21 +19,32 @@ public struct TokenBatcher: Sendable {
     }
 
     /// Indices into `lengths`, grouped into batches (each batch sorted longest first).
-    public func batches(lengths: [Int]) -> [[Int]] {
+    ///
+    /// - Parameter requests: when these are a run's last texts, how many requests will run them concurrently.
+    ///   With two or more, the last batches shrink: each takes at most a `2 × requests`-th of what is left (never
+    ///   under a sixteenth of the budget), so the requests run out of work together instead of one running the
+    ///   last full batch alone while the others idle. Zero (the default) or one cuts every batch to the budget.
+    public func batches(lengths: [Int], finishingOn requests: Int = 0) -> [[Int]] {
         let order = lengths.indices.sorted { (lengths[$0], $1) > (lengths[$1], $0) }
+        let padded = order.map { (lengths[$0] + lengthMultiple - 1) / lengthMultiple * lengthMultiple }
+        let tapers = requests > 1
+        let smallest = max(lengthMultiple, budget / 16)
+        var remaining = tapers ? padded.reduce(0, +) : 0
         var batches: [[Int]] = []
         var current: [Int] = []
         var longest = 0
-        for index in order {
-            let length = (lengths[index] + lengthMultiple - 1) / lengthMultiple * lengthMultiple
+        var limit = budget
+        for (index, length) in zip(order, padded) {
             let widest = max(longest, length)
-            if !current.isEmpty && (widest * (current.count + 1) > budget || current.count >= maximumRows) {
+            if !current.isEmpty && (widest * (current.count + 1) > limit || current.count >= maximumRows) {
                 batches.append(current)
                 current = []
                 longest = 0
             }
+            if current.isEmpty && tapers { limit = min(budget, max(smallest, remaining / (2 * requests))) }
             current.append(index)
             longest = max(longest, length)
+            remaining -= tapers ? length : 0
         }
         if !current.isEmpty { batches.append(current) }
         return batches

@@ -164,6 +164,32 @@ func cosine(_ a: [Float], _ b: [Float]) -> Float {
         #expect(batches == [[0], [1, 2]])
     }
 
+    @Test func aRunsLastTextsAreCutIntoShrinkingBatchesSoThatTheRequestsFinishTogether() {
+        // 400 texts of 10 to 49 tokens, a budget of 1,600: about 11,800 tokens, eight full batches' worth.
+        let lengths = (0..<400).map { 10 + ($0 * 37) % 40 }
+        let batcher = TokenBatcher(budget: 1_600)
+        func cost(_ batch: [Int]) -> Int { batch.count * (batch.map { lengths[$0] }.max() ?? 0) }
+        let plain = batcher.batches(lengths: lengths)
+        // One request has no one to wait for: the batches are cut as always.
+        #expect(batcher.batches(lengths: lengths, finishingOn: 1) == plain)
+        #expect(plain.dropLast().allSatisfy { cost($0) > 1_500 })
+
+        let tapered = batcher.batches(lengths: lengths, finishingOn: 2)
+        #expect(tapered.flatMap { $0 }.sorted() == Array(lengths.indices))
+        #expect(tapered.allSatisfy { cost($0) <= 1_600 })
+        // Full batches while there is plenty left (the longest texts first, as always) ...
+        #expect(cost(tapered[0]) > 1_500 && tapered[0] == plain[0])
+        // ... then each takes at most a quarter of what is left, down to a sixteenth of the budget.
+        var left = lengths.reduce(0, +)
+        for batch in tapered {
+            let tokens = batch.map { lengths[$0] }.reduce(0, +)
+            #expect(cost(batch) <= max(100, left / 4) || batch.count == 1)
+            left -= tokens
+        }
+        #expect(tapered.suffix(3).allSatisfy { cost($0) <= 100 })
+        #expect(tapered.count > plain.count)
+    }
+
     @Test func rowsAreCapped() {
         let batches = TokenBatcher(budget: 1_000_000, maximumRows: 4).batches(lengths: Array(repeating: 5, count: 10))
         #expect(batches.map(\.count) == [4, 4, 2])

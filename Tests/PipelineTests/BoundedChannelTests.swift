@@ -186,6 +186,18 @@ import Testing
         await #expect(throws: ChannelClosedError.self) { try await producer.value }
     }
 
+    @Test func aChannelIsDrainedOnlyOnceFinishedAndEmpty() async throws {
+        let channel = BoundedChannel<Int>(capacity: 2)
+        #expect(!channel.isDrained)
+        try await channel.send(1)
+        channel.finish()
+        // Finished, but an element is still buffered.
+        #expect(!channel.isDrained)
+        #expect(channel.tryReceive() == 1)
+        #expect(channel.isDrained)
+        #expect(try await channel.receive() == nil)
+    }
+
     @Test func manyProducersDeliverEveryElementOnce() async throws {
         let channel = BoundedChannel<Int>(capacity: 4)
         try await withThrowingTaskGroup(of: Void.self) { group in

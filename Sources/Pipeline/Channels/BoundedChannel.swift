@@ -28,6 +28,9 @@ public final class BoundedChannel<Element: Sendable>: Sendable, AsyncSequence {
     public var count: Int { state.withLock { $0.bufferedCount } }
     /// Senders suspended because the buffer is full.
     public var waitingSenders: Int { state.withLock { $0.waitingSenders } }
+    /// Whether the channel is finished and every element has been received (the next `receive` returns nil or
+    /// the finishing error).
+    public var isDrained: Bool { state.withLock { $0.isDrained } }
 
     /// Adds `element`, suspending while the buffer is full.
     public func send(_ element: Element) async throws {

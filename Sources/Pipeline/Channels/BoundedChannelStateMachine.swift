@@ -53,6 +53,8 @@ struct BoundedChannelStateMachine<Element, Sender, Receiver> {
     /// Elements buffered now (not counting those held by waiting senders).
     var bufferedCount: Int { buffer.count - head }
     var waitingSenders: Int { senders.count }
+    /// Finished, with nothing left to receive: every element has been taken.
+    var isDrained: Bool { finished && bufferedCount == 0 && senders.isEmpty }
 
     mutating func send(_ element: Element, id: UInt64, continuation: Sender) -> SendAction {
         if cancelledSenders.remove(id) != nil { return .rejected(CancellationError()) }

@@ -33,9 +33,12 @@ struct EmbeddingStage {
                 var pool = [first]
                 while pool.count < window, let more = chunks.tryReceive() { pool.append(more) }
                 let lengths = pool.map(\.encoding.count)
+                // The run's last chunks are cut into shrinking batches, so that every request finishes at about
+                // the same time instead of one running the last full batch alone.
+                let last = chunks.isDrained
                 let batches =
                     definition.groupByLength
-                    ? batcher.batches(lengths: lengths)
+                    ? batcher.batches(lengths: lengths, finishingOn: last ? definition.inferRequests : 0)
                     : stride(from: 0, to: pool.count, by: definition.batchRows).map {
                         Array($0..<min($0 + definition.batchRows, pool.count))
                     }
