@@ -35,14 +35,26 @@ public struct RunPreparation: Sendable {
             " openvino=\(Core.runtimeVersion) precision=\(definition.precision.rawValue)"
             + " dimension=\(manifest.dimension ?? 0) length=\(manifest.max_sequence_length)"
         let verdict = try directory.weightsFingerprint() + suffix
-        let weights = try directory.verifyWeights(cached: cached.flatMap { $0.hasSuffix(suffix) ? String($0.dropLast(suffix.count)) : nil })
-        let embedder = try await Embedder.load(
-            directory,
-            options: Embedder.Options(
-                precision: definition.precision, requests: definition.inferRequests,
-                timeout: .milliseconds(Int64(definition.inferenceTimeoutSeconds * 1000)), threads: definition.threads,
-                performanceHint: definition.performanceHint == .throughput ? .throughput : .latency),
-            cache: ModelCache(core: try Core()))
+        let cachedWeights = cached.flatMap { $0.hasSuffix(suffix) ? String($0.dropLast(suffix.count)) : nil }
+        // The weights are hashed (when they must be) on one core while OpenVINO loads the model on the other.
+        let hashing = Task.detached { try directory.verifyWeights(cached: cachedWeights) }
+        let loading: Result<Embedder, any Error>
+        do {
+            loading = .success(
+                try await Embedder.load(
+                    directory,
+                    options: Embedder.Options(
+                        precision: definition.precision, requests: definition.inferRequests,
+                        timeout: .milliseconds(Int64(definition.inferenceTimeoutSeconds * 1000)),
+                        threads: definition.threads,
+                        performanceHint: definition.performanceHint == .throughput ? .throughput : .latency),
+                    cache: ModelCache(core: try Core())))
+        } catch {
+            loading = .failure(error)
+        }
+        // Damaged weights are told as such, whatever loading them said.
+        let weights = try await hashing.value
+        let embedder = try loading.get()
         if cached != verdict || weights.hashed { try await embedder.probe() }
         return RunPreparation(
             definition: definition, directory: directory, embedder: embedder,
