@@ -37,8 +37,9 @@ def cpu() -> str:
                 model = line.split(":", 1)[1].strip()
             if line.startswith("flags") and not flags:
                 flags = set(line.split(":", 1)[1].split())
-    relevant = [f for f in ("avx512f", "avx512_bf16", "avx512_vnni", "amx_bf16", "amx_int8", "amx_tile") if f in flags]
-    return f"{model}, {os.cpu_count()} CPUs, flags: {' '.join(relevant) or 'none of AVX-512/AMX'}"
+    relevant = [f for f in ("avx2", "avx_vnni", "avx512f", "avx512_bf16", "avx512_vnni", "amx_bf16", "amx_int8",
+                            "amx_tile") if f in flags]
+    return f"{model}, {os.cpu_count()} CPUs, flags: {' '.join(relevant) or 'none of AVX2/AVX-512/AMX'}"
 
 
 def committed(store: Path) -> int:
