@@ -210,6 +210,23 @@ import Testing
         #expect(try count(store, "SELECT count(*) FROM runs") == 1)
     }
 
+    @Test func weightsTooDamagedToLoadAreToldAsASha256MismatchNotAsTheLoadError() throws {
+        let fixture = try Fixture(documents: 3)
+        let model = try copyModel(to: fixture.directory)
+        let store = fixture.store()
+        // Cut in half: OpenVINO cannot load them, while the sha256 runs beside the load.
+        let weights = model + "/model.bin"
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: weights))
+        try bytes.prefix(bytes.count / 2).write(to: URL(fileURLWithPath: weights))
+        let result = try runOvindex(
+            Self.arguments(fixture.corpus, store) + ["--model", model], environment: ["OVINDEX_CACHE_DIR": ""])
+        #expect(result.status == 69, "\(result.stderr)")
+        #expect(result.stderr.contains("sha256"), "\(result.stderr)")
+        if FileManager.default.fileExists(atPath: store) {
+            #expect(try count(store, "SELECT count(*) FROM documents") == 0)
+        }
+    }
+
     // MARK: - 4. Commit, prune and finish failures are errors
 
     @Test func aFailingFinalCommitIsAnIOErrorAndTheNextRunCompletes() throws {
