@@ -29,7 +29,7 @@ public struct TokenBatcher: Sendable {
         let padded = order.map { (lengths[$0] + lengthMultiple - 1) / lengthMultiple * lengthMultiple }
         let tapers = requests > 1
         let smallest = max(lengthMultiple, budget / 16)
-        var remaining = tapers ? padded.reduce(0, +) : 0
+        var remaining = padded.reduce(0, +)
         var batches: [[Int]] = []
         var current: [Int] = []
         var longest = 0
@@ -44,7 +44,7 @@ public struct TokenBatcher: Sendable {
             if current.isEmpty && tapers { limit = min(budget, max(smallest, remaining / (2 * requests))) }
             current.append(index)
             longest = max(longest, length)
-            remaining -= tapers ? length : 0
+            remaining -= length
         }
         if !current.isEmpty { batches.append(current) }
         return batches

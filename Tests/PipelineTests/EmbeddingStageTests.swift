@@ -5,14 +5,10 @@ import Tokenizer
 @testable import Pipeline
 
 @Suite struct EmbeddingStageTests {
-    /// A chunk of `length` tokens (the stub engine reads only the ids).
+    /// A chunk of `length` tokens (the stage and the stub engine read only the ids).
     static func job(_ index: Int, length: Int) -> ChunkJob {
         var encoding = Encoding()
         encoding.ids = (0..<length).map { Int32(100 + ($0 * 7 + index) % 500) }
-        encoding.typeIDs = Array(repeating: 0, count: length)
-        encoding.offsets = Array(repeating: TokenOffset(start: 0, end: 0), count: length)
-        encoding.utf8Offsets = encoding.offsets
-        encoding.specialTokensMask = Array(repeating: false, count: length)
         return ChunkJob(document: UInt64(index), ordinal: 0, encoding: encoding)
     }
 
