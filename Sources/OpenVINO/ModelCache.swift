@@ -1,12 +1,21 @@
 import Dispatch
 import Synchronization
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Loads each model once per process, however many tasks ask for it at the same time (single flight).
 ///
 /// The first caller for a (path, options) pair starts the read + compile on a loader thread; every caller that
 /// arrives while it runs awaits that same load; later callers get the compiled model at once. A failed load is
 /// forgotten, so the next caller tries again (and every waiter sees the same error). `unload` drops the cache's
 /// reference: the model's memory is freed when the last infer request made from it is gone too.
+///
+/// With a `cacheDirectory` in its options, a model is compiled through OpenVINO's model cache under a lock
+/// that other processes take too (`CompileCacheLock`). The cache only saves time, so it never fails a load:
+/// when it cannot be locked, holds something that is not a file, or the compile through it fails, the model is
+/// compiled once more without it, and `warn` says why.
 public final class ModelCache: Sendable {
     public struct Key: Hashable, Sendable, CustomStringConvertible {
         public var path: String
@@ -26,14 +35,28 @@ public final class ModelCache: Sendable {
     }
 
     public let core: Core
+    /// The longest a load waits for another process compiling through the same cache folder.
+    public let cacheLockTimeout: Duration
+    private let warn: @Sendable (String) -> Void
     private let entries = Mutex<[Key: Entry]>([:])
     private let nextLoadID = Atomic<UInt64>(0)
     private let loads = Atomic<Int>(0)
     /// Compilation blocks a thread for about a second: keep it off Swift's cooperative pool.
     private static let loaderQueue = DispatchQueue(label: "ovindex.openvino.model-loader", attributes: .concurrent)
 
-    public init(core: Core) {
+    public init(
+        core: Core, cacheLockTimeout: Duration = .seconds(60),
+        warn: @escaping @Sendable (String) -> Void = ModelCache.writeToStandardError
+    ) {
         self.core = core
+        self.cacheLockTimeout = cacheLockTimeout
+        self.warn = warn
+    }
+
+    /// Writes "ovindex: warning: <text>" on standard error.
+    public static func writeToStandardError(_ text: String) {
+        let line = Array("ovindex: warning: \(text)\n".utf8)
+        line.withUnsafeBytes { _ = write(2, $0.baseAddress, $0.count) }
     }
 
     /// How many times a model was actually read and compiled (not served from the cache).
@@ -108,16 +131,51 @@ public final class ModelCache: Sendable {
 
     private func load(_ key: Key) async throws -> CompiledModel {
         loads.add(1, ordering: .relaxed)
-        let core = self.core
+        let (core, timeout, warn) = (self.core, cacheLockTimeout, self.warn)
         return try await withCheckedThrowingContinuation { continuation in
             Self.loaderQueue.async {
                 continuation.resume(
                     with: Result { () throws(OpenVINOError) -> CompiledModel in
-                        key.options.cacheDirectory == nil
-                            ? try core.compile(core.readModel(at: key.path), options: key.options)
-                            : try core.compile(modelAt: key.path, options: key.options)
+                        try Self.compile(key, core: core, cacheLockTimeout: timeout, warn: warn)
                     })
             }
+        }
+    }
+
+    /// Reads and compiles one model: through the cache folder under its lock when the options name one, and
+    /// without the cache when that fails for any reason. `throughCache` is the compile through the cache (a
+    /// seam for tests, which make it fail).
+    static func compile(
+        _ key: Key, core: Core, cacheLockTimeout: Duration, warn: (String) -> Void,
+        throughCache: ((Key) throws(OpenVINOError) -> CompiledModel)? = nil
+    ) throws(OpenVINOError) -> CompiledModel {
+        guard let folder = key.options.cacheDirectory else {
+            return try core.compile(core.readModel(at: key.path), options: key.options)
+        }
+        var uncached = key.options
+        uncached.cacheDirectory = nil
+        func withoutCache(because reason: String) throws(OpenVINOError) -> CompiledModel {
+            let model = try core.compile(core.readModel(at: key.path), options: uncached)
+            warn("compiled \(key.path) without the model cache in \(folder): \(reason)")
+            return model
+        }
+        let lock: CompileCacheLock
+        do {
+            lock = try CompileCacheLock(folder: folder, timeout: cacheLockTimeout)
+        } catch {
+            return try withoutCache(because: error.description)
+        }
+        defer { withExtendedLifetime(lock) {} }
+        if let entry = CompileCacheLock.irregularEntry(in: folder) {
+            return try withoutCache(because: "\(entry) is not a regular file")
+        }
+        do {
+            if let throughCache { return try throughCache(key) }
+            return try core.compile(modelAt: key.path, options: key.options)
+        } catch {
+            // The cache may be the cause (a full disk, a blob OpenVINO could not replace). If the model fails
+            // without it too, that error is the one told.
+            return try withoutCache(because: error.description)
         }
     }
 }
