@@ -83,7 +83,7 @@ import Checksum
         try directory.write("docs/good.md", "fine")
         // 50 MB, sparse: rejected from its size alone, never read.
         let huge = directory.file("docs/huge.txt")
-        FileManager.default.createFile(atPath: huge, contents: nil)
+        try #require(FileManager.default.createFile(atPath: huge, contents: nil))
         let handle = try #require(FileHandle(forWritingAtPath: huge))
         try handle.truncate(atOffset: 50_000_000)
         try handle.close()

@@ -49,7 +49,7 @@ import Testing
         let directory = try TemporaryDirectory()
         let fresh = directory.file("fresh.sqlite")
         let created = try RunLock(store: fresh)
-        FileManager.default.createFile(atPath: fresh + "-wal", contents: Data([1]))
+        try #require(FileManager.default.createFile(atPath: fresh + "-wal", contents: Data([1])))
         created.removeIfCreated()
         #expect(!FileManager.default.fileExists(atPath: fresh))
         #expect(!FileManager.default.fileExists(atPath: fresh + "-wal"))

@@ -124,7 +124,9 @@ import Testing
         // A copy a killed publisher left two hours ago is swept; one being written now is not this run's business.
         let abandoned = shared + "/.s.sqlite.partial-otherhost-7-1"
         let live = shared + "/.s.sqlite.partial-otherhost-8-2"
-        for file in [abandoned, live] { FileManager.default.createFile(atPath: file, contents: Data("partial".utf8)) }
+        for file in [abandoned, live] {
+            try #require(FileManager.default.createFile(atPath: file, contents: Data("partial".utf8)))
+        }
         try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -7200)], ofItemAtPath: abandoned)
         try "A document added since.".write(toFile: fixture.corpus + "/added.txt", atomically: true, encoding: .utf8)
         let failed = try runOvindex(

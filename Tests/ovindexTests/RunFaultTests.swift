@@ -665,7 +665,7 @@ struct PausedRun {
     }
 
     func resume() {
-        FileManager.default.createFile(atPath: resumeFile, contents: nil)
+        #expect(FileManager.default.createFile(atPath: resumeFile, contents: nil), "cannot create \(resumeFile)")
     }
 
     /// Resumes (unless told not to) and waits up to `seconds` for the exit; false when the run had to be killed.

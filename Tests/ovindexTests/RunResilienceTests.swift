@@ -64,9 +64,9 @@ import Testing
 
     @Test func sigintCommitsWhatIsInFlightAndTheNextRunResumes() throws {
         let directory = try TemporaryDirectory()
-        let corpus = try GeneratedCorpus.write(
+        _ = try GeneratedCorpus.write(
             to: directory.url.appendingPathComponent("corpus"), documents: 80, words: 300
-        ).path
+        )
         let store = directory.file("s.sqlite")
         // Small channels, batches and commits bound the documents in flight to about ten, so that most
         // documents are still unread when the signal comes however fast or slow the machine is.
