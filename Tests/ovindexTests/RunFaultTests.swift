@@ -654,12 +654,17 @@ struct PausedRun {
     let process: Process
     let resumeFile: String
 
-    init(_ arguments: [String], pausingAt point: String, in directory: TemporaryDirectory) throws {
+    init(
+        _ arguments: [String], pausingAt point: String, in directory: TemporaryDirectory,
+        environment: [String: String] = [:]
+    ) throws {
         resumeFile = directory.file("resume")
         unlink(resumeFile)
         let errors = Pipe()
         process = try startOvindex(
-            arguments, environment: ["OVINDEX_FAULTS": "pause=\(point)", "OVINDEX_FAULTS_RESUME": resumeFile],
+            arguments,
+            environment: environment.merging(
+                ["OVINDEX_FAULTS": "pause=\(point)", "OVINDEX_FAULTS_RESUME": resumeFile]) { $1 },
             errors: errors)
         try waitForLine(containing: "pausing at \(point)", in: errors, process: process)
     }
