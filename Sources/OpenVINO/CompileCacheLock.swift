@@ -46,7 +46,7 @@ final class CompileCacheLock {
             guard ContinuousClock.now < deadline else {
                 close(fd)
                 throw CompileCacheLockError(
-                    message: "another process has held its lock \(path) for over \(timeout.components.seconds) s")
+                    message: "other processes have held its lock \(path) for over \(timeout)")
             }
             usleep(20_000)
         }
@@ -76,7 +76,8 @@ final class CompileCacheLock {
     }
 }
 
-/// Why the compile cache's lock could not be taken.
+/// Why the compile cache was not used: its lock could not be taken, it holds something that is not a file, or
+/// the compile through it failed.
 struct CompileCacheLockError: Error, CustomStringConvertible {
     var message: String
     var description: String { message }

@@ -159,23 +159,26 @@ public final class ModelCache: Sendable {
             warn("compiled \(key.path) without the model cache in \(folder): \(reason)")
             return model
         }
-        let lock: CompileCacheLock
+        // Through the cache, under its lock; the lock is released before any compile without the cache, so that
+        // other processes do not queue behind a compile that does not touch the cache.
+        let failure: String
         do {
-            lock = try CompileCacheLock(folder: folder, timeout: cacheLockTimeout)
+            let lock = try CompileCacheLock(folder: folder, timeout: cacheLockTimeout)
+            defer { withExtendedLifetime(lock) {} }
+            if let entry = CompileCacheLock.irregularEntry(in: folder) {
+                throw CompileCacheLockError(message: "\(entry) is not a regular file (remove it to use the cache again)")
+            }
+            do {
+                if let throughCache { return try throughCache(key) }
+                return try core.compile(modelAt: key.path, options: key.options)
+            } catch {
+                // The cache may be the cause (a full disk, a blob OpenVINO could not replace). If the model fails
+                // without it too, that error is the one told.
+                throw CompileCacheLockError(message: error.description)
+            }
         } catch {
-            return try withoutCache(because: error.description)
+            failure = "\(error)"
         }
-        defer { withExtendedLifetime(lock) {} }
-        if let entry = CompileCacheLock.irregularEntry(in: folder) {
-            return try withoutCache(because: "\(entry) is not a regular file")
-        }
-        do {
-            if let throughCache { return try throughCache(key) }
-            return try core.compile(modelAt: key.path, options: key.options)
-        } catch {
-            // The cache may be the cause (a full disk, a blob OpenVINO could not replace). If the model fails
-            // without it too, that error is the one told.
-            return try withoutCache(because: error.description)
-        }
+        return try withoutCache(because: failure)
     }
 }
