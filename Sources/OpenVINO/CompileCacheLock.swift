@@ -76,8 +76,8 @@ final class CompileCacheLock {
     }
 }
 
-/// Why the compile cache was not used: its lock could not be taken, it holds something that is not a file, or
-/// the compile through it failed.
+/// Why the compile cache's lock could not be taken: its lock file cannot be opened or locked, or other processes
+/// held it too long.
 struct CompileCacheLockError: Error, CustomStringConvertible {
     var message: String
     var description: String { message }

@@ -166,18 +166,19 @@ public final class ModelCache: Sendable {
             let lock = try CompileCacheLock(folder: folder, timeout: cacheLockTimeout)
             defer { withExtendedLifetime(lock) {} }
             if let entry = CompileCacheLock.irregularEntry(in: folder) {
-                throw CompileCacheLockError(message: "\(entry) is not a regular file (remove it to use the cache again)")
-            }
-            do {
-                if let throughCache { return try throughCache(key) }
-                return try core.compile(modelAt: key.path, options: key.options)
-            } catch {
-                // The cache may be the cause (a full disk, a blob OpenVINO could not replace). If the model fails
-                // without it too, that error is the one told.
-                throw CompileCacheLockError(message: error.description)
+                failure = "\(entry) is not a regular file (remove it to use the cache again)"
+            } else {
+                do {
+                    if let throughCache { return try throughCache(key) }
+                    return try core.compile(modelAt: key.path, options: key.options)
+                } catch {
+                    // The cache may be the cause (a full disk, a blob OpenVINO could not replace). If the model
+                    // fails without it too, that error is the one told.
+                    failure = error.description
+                }
             }
         } catch {
-            failure = "\(error)"
+            failure = error.description
         }
         return try withoutCache(because: failure)
     }
