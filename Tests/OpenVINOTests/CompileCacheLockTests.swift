@@ -75,6 +75,34 @@ import TestSupport
         #expect(warnings.all.first?.contains("cannot open its lock file") == true, "\(warnings.all)")
     }
 
+    /// A cache folder this process may only read (a volume mounted read-only) is still used when it holds the
+    /// lock file and the blob: the lock file is opened for reading, which is all `flock` needs.
+    @Test(.enabled(if: getuid() == 0, "mounts a tmpfs read-only"))
+    func aReadOnlyCacheThatHoldsItsLockFileIsLockedAndReadWithoutAWarning() throws {
+        let directory = try TemporaryDirectory()
+        let folder = directory.file("cache")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false)
+        let sh = URL(fileURLWithPath: "/bin/sh")
+        try #require(try run(sh, ["-c", "mount -t tmpfs -o size=100m tmpfs '\(folder)'"]).status == 0)
+        defer { _ = try? run(sh, ["-c", "umount '\(folder)'"]) }
+        let key = ModelCache.Key(path: Self.model, options: CompileOptions(cacheDirectory: folder))
+        _ = try ModelCache.compile(key, core: try Core(), cacheLockTimeout: .seconds(5), warn: { _ in })
+        #expect(try Self.blobs(folder).count == 1)
+        try #require(try run(sh, ["-c", "mount -o remount,ro '\(folder)'"]).status == 0)
+        let warnings = Warnings()
+        let model = try ModelCache.compile(key, core: try Core(), cacheLockTimeout: .seconds(5), warn: warnings.add)
+        #expect(model.outputNames.contains("logits"))
+        #expect(warnings.all.isEmpty, "\(warnings.all)")
+        // Without its lock file such a folder is left aside, and the warning says why.
+        try #require(try run(sh, ["-c", "mount -o remount,rw '\(folder)'"]).status == 0)
+        try FileManager.default.removeItem(atPath: folder + "/" + CompileCacheLock.fileName)
+        try #require(try run(sh, ["-c", "mount -o remount,ro '\(folder)'"]).status == 0)
+        _ = try ModelCache.compile(key, core: try Core(), cacheLockTimeout: .seconds(5), warn: warnings.add)
+        #expect(warnings.all.count == 1)
+        #expect(warnings.all.first?.contains("cannot open its lock file") == true, "\(warnings.all)")
+        #expect(warnings.all.first?.contains("Read-only file system") == true, "\(warnings.all)")
+    }
+
     /// OpenVINO opens a cached blob for reading whatever it is: a fifo under a blob's name blocked it forever.
     /// The compile runs on a thread of its own, watched with a wall-clock limit: were the fifo opened, the test
     /// fails (and opens the fifo's other end, to free that thread) rather than hang the suite.
