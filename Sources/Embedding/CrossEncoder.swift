@@ -16,12 +16,13 @@ public final class CrossEncoder: Sendable {
     public var directory: ModelDirectory { model.directory }
     public var tokenizer: BertTokenizer { model.tokenizer }
 
-    /// Loads the tokenizer and compiles the model (once per process, through `cache`).
+    /// Loads the tokenizer and compiles the model (once per process, through `cache`: the process's shared one
+    /// unless told otherwise).
     ///
     /// - Throws: `ModelError` for a directory that is not a one-logit classification model, `TokenizerError`,
     ///   or `OpenVINOError` from reading or compiling the graph.
     public static func load(
-        _ directory: ModelDirectory, options: Embedder.Options = .init(), cache: ModelCache
+        _ directory: ModelDirectory, options: Embedder.Options = .init(), cache: ModelCache? = nil
     ) async throws -> CrossEncoder {
         guard directory.manifest.task == "classification" else {
             throw ModelError(
@@ -36,7 +37,8 @@ public final class CrossEncoder: Sendable {
         }
         var compile = options
         compile.performanceHint = nil  // queries rerank one batch at a time: the latency default
-        let model = try await LoadedModel.load(directory, outputs: ["logits"], options: compile, cache: cache)
+        let model = try await LoadedModel.load(
+            directory, outputs: ["logits"], options: compile, cache: try cache ?? ModelCache.shared())
         return CrossEncoder(model: model, options: options)
     }
 
@@ -70,7 +72,7 @@ public final class CrossEncoder: Sendable {
     }
 
     /// Scores `passages` against `query`: batches of similar lengths under `batchTokens`, several in flight.
-    public func score(query: String, passages: [String], batchTokens: Int = 8192) async throws -> [Float] {
+    public func score(query: String, passages: [String], batchTokens: Int = InferenceLimits.defaultBatchTokens) async throws -> [Float] {
         try await score(passages.map { encode(query: query, passage: $0) }, batchTokens: batchTokens)
     }
 

@@ -1,3 +1,4 @@
+public import Host
 public import Tokenizer
 
 /// Groups encoded texts into batches under a token budget, longest texts together, to cut padding.
@@ -11,7 +12,7 @@ public struct TokenBatcher: Sendable {
     /// Lengths are counted rounded up to this multiple, as the embedder pads them.
     public var lengthMultiple: Int
 
-    public init(budget: Int, maximumRows: Int = 256, lengthMultiple: Int = 1) {
+    public init(budget: Int, maximumRows: Int = InferenceLimits.defaultBatchRows, lengthMultiple: Int = 1) {
         precondition(budget > 0 && maximumRows > 0 && lengthMultiple > 0)
         self.budget = budget
         self.maximumRows = maximumRows
@@ -82,4 +83,8 @@ public struct BatchResultError: Error, Sendable, Equatable, CustomStringConverti
     public var expected: Int
     public var received: Int
     public var description: String { "a batch of \(expected) inputs returned \(received) results" }
+}
+
+extension BatchResultError: ExitStatusError {
+    public var exitStatus: ExitStatus { .failure }
 }

@@ -24,48 +24,41 @@ public enum ChunkExport {
         precondition(format != .npy, "the npy format is a folder: use writeNumPy")
         var json = JSONWriter(capacity: 8192)
         var rows = 0
+        // Milvus' row-based file: {"rows": [ROW,\nROW ...]}, its frame written around the streamed rows.
         if format == .milvus { try write(Array("{\"rows\": [\n".utf8)) }
         try store.forEachChunk { row in
             json.removeAll()
             let id = chunkID(documentKey: row.documentKey, ordinal: row.ordinal)
-            switch format {
-            case .jsonl:
-                json.raw("{\"id\": ")
-                json.integer(id)
-                json.raw(", ")
-                fields(row, into: &json)
-                json.raw(", ")
-                vector(row.vector, into: &json)
-                json.raw("}\n")
-            case .qdrant:
-                json.raw("{\"id\": ")
-                json.integer(id)
-                json.raw(", ")
-                vector(row.vector, into: &json)
-                json.raw(", \"payload\": {")
-                fields(row, into: &json)
-                json.raw("}}\n")
-            case .milvus:
-                json.raw(rows == 0 ? "{\"id\": " : ",\n{\"id\": ")
-                json.integer(id)
-                json.raw(", ")
-                vector(row.vector, into: &json)
-                json.raw(", ")
-                fields(row, into: &json)
-                json.raw("}")
-            case .vespa:
-                json.raw("{\"put\": ")
-                json.string("id:ovindex:chunk::\(row.documentKey)#\(row.ordinal)")
-                json.raw(", \"fields\": {\"chunk_id\": ")
-                json.integer(id)
-                json.raw(", ")
-                fields(row, into: &json)
-                json.raw(", \"embedding\": {\"values\": [")
-                floats(row.vector, into: &json)
-                json.raw("]}}}\n")
-            case .npy:
-                break
+            // Milvus' file is one array, streamed a row a line: the rows after the first start with a comma.
+            if format == .milvus && rows > 0 { json.encoded(",\n") }
+            json.object { chunk in
+                switch format {
+                case .jsonl:
+                    chunk.field("id", id)
+                    fields(row, into: &chunk)
+                    chunk.field("vector", row.vector)
+                case .qdrant:
+                    chunk.field("id", id)
+                    chunk.field("vector", row.vector)
+                    chunk.field("payload") { $0.object { fields(row, into: &$0) } }
+                case .milvus:
+                    chunk.field("id", id)
+                    chunk.field("vector", row.vector)
+                    fields(row, into: &chunk)
+                case .vespa:
+                    chunk.field("put", "id:ovindex:chunk::\(row.documentKey)#\(row.ordinal)")
+                    chunk.field("fields") { document in
+                        document.object { fieldsObject in
+                            fieldsObject.field("chunk_id", id)
+                            fields(row, into: &fieldsObject)
+                            fieldsObject.field("embedding") { $0.object { $0.field("values", row.vector) } }
+                        }
+                    }
+                case .npy:
+                    break
+                }
             }
+            if format != .milvus { json.newline() }
             try write(json.bytes)
             rows += 1
         }
@@ -94,11 +87,11 @@ public enum ChunkExport {
             let id = chunkID(documentKey: row.documentKey, ordinal: row.ordinal)
             ids.append(id)
             json.removeAll()
-            json.raw("{\"id\": ")
-            json.integer(id)
-            json.raw(", ")
-            fields(row, into: &json)
-            json.raw("}\n")
+            json.object { line in
+                line.field("id", id)
+                fields(row, into: &line)
+            }
+            json.newline()
             try rowsFile.write(json.bytes)
         }
         try rowsFile.close()
@@ -109,30 +102,13 @@ public enum ChunkExport {
         }
     }
 
+    /// The chunk's own members, in an object being written.
     static func fields(_ row: ExportRow, into json: inout JSONWriter) {
-        json.raw("\"document\": ")
-        json.string(row.documentKey)
-        json.raw(", \"source\": ")
-        json.string(row.source)
-        json.raw(", \"chunk\": ")
-        json.integer(row.ordinal)
-        json.raw(", \"text\": ")
-        json.string(row.text)
-        json.raw(", \"metadata\": ")
-        json.raw(row.metadata)
-    }
-
-    static func vector(_ values: [Float], into json: inout JSONWriter) {
-        json.raw("\"vector\": [")
-        floats(values, into: &json)
-        json.raw("]")
-    }
-
-    static func floats(_ values: [Float], into json: inout JSONWriter) {
-        for (index, value) in values.enumerated() {
-            if index > 0 { json.raw(", ") }
-            json.float(value)
-        }
+        json.field("document", row.documentKey)
+        json.field("source", row.source)
+        json.field("chunk", row.ordinal)
+        json.field("text", row.text)
+        json.field("metadata") { $0.encoded(row.metadata) }
     }
 }
 

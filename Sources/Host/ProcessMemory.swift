@@ -1,4 +1,4 @@
-import TextIO
+import Foundation
 
 #if canImport(Glibc)
     import Glibc
@@ -17,10 +17,8 @@ public enum ProcessMemory {
     }
 
     private static func field(_ name: String) -> Int? {
-        guard let reader = try? LineReader(path: "/proc/self/status", maximumBytes: 4096) else { return nil }
-        while let next = try? reader.next() {
-            guard case .text(_, let bytes) = next else { continue }
-            let line = String(decoding: bytes, as: UTF8.self)
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }
+        for line in status.split(separator: "\n") {
             guard line.hasPrefix(name + ":") else { continue }
             let parts = line.split(separator: " ", omittingEmptySubsequences: true)
             guard parts.count >= 2, let kilobytes = Int(parts[1]) else { return nil }

@@ -1,3 +1,4 @@
+public import Host
 /// A model directory that cannot be used: which one, and why.
 public struct ModelError: Error, Sendable, Equatable, CustomStringConvertible {
     public var path: String
@@ -9,4 +10,8 @@ public struct ModelError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     public var description: String { "model \(path): \(message)" }
+}
+
+extension ModelError: ExitStatusError {
+    public var exitStatus: ExitStatus { .unavailable }
 }

@@ -1,3 +1,4 @@
+import Host
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -81,4 +82,8 @@ final class CompileCacheLock {
 struct CompileCacheLockError: Error, CustomStringConvertible {
     var message: String
     var description: String { message }
+}
+
+extension CompileCacheLockError: ExitStatusError {
+    var exitStatus: ExitStatus { .failure }
 }

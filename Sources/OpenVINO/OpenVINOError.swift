@@ -1,3 +1,4 @@
+public import Host
 internal import COpenVINO
 
 /// An error from the OpenVINO runtime or from this wrapper's use of it.
@@ -101,4 +102,9 @@ extension Substring {
         while let last = s.last, last.isWhitespace { s.removeLast() }
         return s
     }
+}
+
+extension OpenVINOError: ExitStatusError {
+    /// A timed-out inference is a failure of that work; anything else means the runtime or model is unusable.
+    public var exitStatus: ExitStatus { kind == .timedOut ? .failure : .unavailable }
 }

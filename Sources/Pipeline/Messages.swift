@@ -1,3 +1,4 @@
+import Host
 public import Store
 public import TextIO
 import Embedding
@@ -138,4 +139,8 @@ extension RejectInput.Document {
     init(_ header: DocumentHeader) {
         self.init(key: header.key, source: header.source, contentHash: header.contentHash, byteSize: header.byteSize)
     }
+}
+
+extension EmbeddingFailure: ExitStatusError {
+    var exitStatus: ExitStatus { .failure }
 }

@@ -1,3 +1,4 @@
+public import Host
 import TextIO
 
 /// Retrieval quality and latency over queries with known relevant documents.
@@ -137,4 +138,8 @@ extension QueryEngine {
         }
         return rows
     }
+}
+
+extension EvaluationSetError: ExitStatusError {
+    public var exitStatus: ExitStatus { missing ? .noInput : .dataError }
 }

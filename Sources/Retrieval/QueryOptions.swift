@@ -1,3 +1,4 @@
+public import Host
 public import Store
 
 /// Where candidates come from.
@@ -92,6 +93,16 @@ public enum QueryError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .limit(let message), .setup(let message): message
+        }
+    }
+}
+
+extension QueryError: ExitStatusError {
+    /// A query over a limit is bad input; a store and models that do not fit together are a failure.
+    public var exitStatus: ExitStatus {
+        switch self {
+        case .limit: .dataError
+        case .setup: .failure
         }
     }
 }

@@ -1,3 +1,4 @@
+public import Host
 internal import CSQLite
 
 /// An error from SQLite: the extended result code, SQLite's message, and the SQL that was running.
@@ -52,4 +53,8 @@ extension SQLiteError {
             ?? String(cString: sqlite3_errstr(code))
         self.init(code: code, message: message, sql: sql, path: path)
     }
+}
+
+extension SQLiteError: ExitStatusError {
+    public var exitStatus: ExitStatus { .ioError }
 }

@@ -52,8 +52,12 @@ extension Store {
             try connection.execute("ATTACH DATABASE ? AS shard", [path])
             defer { try? connection.execute("DETACH DATABASE shard") }
             let stamp = try shard.lastRun().map(Self.runStamp) ?? ""
-            let runID = try beginRunInline(
-                settings: "{\"merge\": \(Self.jsonString(path)), \"shard_run\": \(Self.jsonString(stamp))}")
+            var settings = JSONWriter()
+            settings.object { run in
+                run.field("merge", path)
+                run.field("shard_run", stamp)
+            }
+            let runID = try beginRunInline(settings: settings.text)
             let outcome: MergeOutcome
             do {
                 outcome = try connection.inTransaction { () throws -> MergeOutcome in
@@ -184,11 +188,5 @@ extension Store {
             """, [runID])
         outcome.rejects = connection.changes
         return outcome
-    }
-
-    public static func jsonString(_ text: String) -> String {
-        var writer = JSONWriter()
-        writer.string(text)
-        return String(decoding: writer.bytes, as: UTF8.self)
     }
 }

@@ -178,9 +178,7 @@ private struct BatchWriter {
         key: String, source: String, hash: String, byteSize: Int, metadata: [String: JSONValue], state: String,
         chunkCount: Int
     ) throws -> Int64 {
-        var json = JSONWriter()
-        json.value(.object(metadata))
-        let metadataText = String(decoding: json.bytes, as: UTF8.self)
+        let metadataText = JSONWriter.canonical(.object(metadata))
         let existing = try statement("SELECT id FROM documents WHERE key = ?")
         try existing.bind([key])
         let id: Int64

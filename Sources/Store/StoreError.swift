@@ -1,3 +1,4 @@
+public import Host
 public import SQLite
 
 /// Why a store could not be opened, read or written.
@@ -48,5 +49,18 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
 extension StoreError {
     static func database(_ path: String, _ action: String, _ cause: SQLiteError) -> StoreError {
         StoreError(.database, path: path, message: action, cause: cause)
+    }
+}
+
+extension StoreError: ExitStatusError {
+    public var exitStatus: ExitStatus {
+        switch kind {
+        case .missing: .noInput
+        case .notAStore, .newerSchema, .empty, .corrupt, .unsupported: .dataError
+        case .modelMismatch: .failure
+        case .invalidWrite: .software
+        case .database: .ioError
+        case .networkFilesystem: .cantCreate
+        }
     }
 }

@@ -1,3 +1,4 @@
+public import Host
 /// Why a JSON text could not be parsed: what was expected and at which byte.
 public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertible {
     public var message: String
@@ -245,4 +246,8 @@ private struct Cursor {
         }
         return value
     }
+}
+
+extension JSONParseError: ExitStatusError {
+    public var exitStatus: ExitStatus { .dataError }
 }

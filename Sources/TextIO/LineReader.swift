@@ -1,3 +1,4 @@
+public import Host
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -137,4 +138,9 @@ public struct TextInputError: Error, Sendable, Equatable, CustomStringConvertibl
         if let line { return "\(input):\(line): \(message)" }
         return "\(input): \(message)"
     }
+}
+
+extension TextInputError: ExitStatusError {
+    /// A file that cannot be opened is missing input; a bad line is bad data.
+    public var exitStatus: ExitStatus { line == nil ? .noInput : .dataError }
 }

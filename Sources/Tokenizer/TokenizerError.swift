@@ -1,3 +1,4 @@
+public import Host
 /// Why a tokenizer could not be loaded: the file, and what in it is missing or unsupported.
 public struct TokenizerError: Error, Sendable, Equatable, CustomStringConvertible {
     public var path: String
@@ -9,4 +10,8 @@ public struct TokenizerError: Error, Sendable, Equatable, CustomStringConvertibl
     }
 
     public var description: String { "tokenizer \(path): \(message)" }
+}
+
+extension TokenizerError: ExitStatusError {
+    public var exitStatus: ExitStatus { .unavailable }
 }

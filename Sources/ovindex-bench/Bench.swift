@@ -1,3 +1,4 @@
+import Host
 import Foundation
 import Store
 import TestSupport
@@ -79,4 +80,8 @@ struct Bench {
 struct BenchError: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = "usage: ovindex-bench " + description }
+}
+
+extension BenchError: ExitStatusError {
+    var exitStatus: ExitStatus { .failure }
 }

@@ -1,3 +1,4 @@
+public import Host
 /// The rules of `BoundedChannel`, without tasks or locks: a buffer of at most `capacity` elements, senders that
 /// wait (FIFO) when it is full, one receiver that waits when it is empty.
 ///
@@ -174,4 +175,8 @@ struct BoundedChannelStateMachine<Element, Sender, Receiver> {
 public struct ChannelClosedError: Error, Sendable, Equatable, CustomStringConvertible {
     public init() {}
     public var description: String { "the channel was closed by its receiver" }
+}
+
+extension ChannelClosedError: ExitStatusError {
+    public var exitStatus: ExitStatus { .failure }
 }

@@ -1,3 +1,4 @@
+public import Host
 /// How one batch ended, for the breaker: whether every chunk failed, and the last error.
 struct BatchVerdict: Sendable {
     var failed: Bool
@@ -57,4 +58,8 @@ public struct InferenceStopped: Error, Sendable, Equatable, CustomStringConverti
             + "timeouts.inference_seconds (\(timeoutSeconds) s) is too short for this machine. Nothing was rejected: "
             + "the next run tries these documents again"
     }
+}
+
+extension InferenceStopped: ExitStatusError {
+    public var exitStatus: ExitStatus { .failure }
 }

@@ -288,12 +288,11 @@ public struct CorpusReader: Sendable {
         }
         let textBytes = Array(text.utf8)
         // The hash covers the metadata too: a changed field must reach the store (filters use it).
-        var hashed = JSONWriter()
-        hashed.value(.object(metadata))
+        let hashed = JSONWriter.canonical(.object(metadata))
         var hasher = SHA256()
         hasher.update(textBytes)
         hasher.update([0])
-        hasher.update(hashed.bytes)
+        hasher.update(Array(hashed.utf8))
         return .document(
             ReadDocument(
                 key: source.keyPrefix + id, source: source.path, input: source.path, line: line,

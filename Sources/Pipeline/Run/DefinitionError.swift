@@ -1,3 +1,4 @@
+public import Host
 /// A definition field that is unknown, missing or invalid.
 public struct DefinitionError: Error, Sendable, Equatable, CustomStringConvertible {
     public var file: String
@@ -14,4 +15,8 @@ public struct DefinitionError: Error, Sendable, Equatable, CustomStringConvertib
         if let field { return "\(file): \(field) \(message)" }
         return "\(file): \(message)"
     }
+}
+
+extension DefinitionError: ExitStatusError {
+    public var exitStatus: ExitStatus { .usage }
 }

@@ -1,3 +1,4 @@
+public import Host
 import Foundation
 
 #if canImport(Glibc)
@@ -134,4 +135,12 @@ public struct InjectedFault: Error, Sendable, Equatable, CustomStringConvertible
     public var point: String
     public var store: String
     public var description: String { "store \(store): \(point): disk I/O error (injected by OVINDEX_FAULTS)" }
+}
+
+extension FaultPlanError: ExitStatusError {
+    public var exitStatus: ExitStatus { .usage }
+}
+
+extension InjectedFault: ExitStatusError {
+    public var exitStatus: ExitStatus { .ioError }
 }

@@ -1,5 +1,5 @@
 import Foundation
-import Host
+public import Host
 import Store
 
 #if canImport(Glibc)
@@ -280,4 +280,10 @@ public struct PublishError: Error, Sendable, CustomStringConvertible {
     }
 
     public var description: String { "publish \(path): \(message)" }
+}
+
+extension PublishError: ExitStatusError {
+    /// A target that cannot hold a store (a network file system) cannot be created there; anything else is
+    /// an I/O error.
+    public var exitStatus: ExitStatus { unusableTarget ? .cantCreate : .ioError }
 }

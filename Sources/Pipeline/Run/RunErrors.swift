@@ -1,3 +1,4 @@
+public import Host
 // The errors that end a run after it began (each maps to its exit status in the tool).
 
 /// Documents (or folders) that could not be read or embedded: listed as failures, retried by the next run.
@@ -43,4 +44,25 @@ public struct PruneRefused: Error, Sendable, Equatable, CustomStringConvertible 
 /// A stop (a signal) that came while the run was removing documents: it stopped between batches.
 public struct RunStopped: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String { "stopped by a signal" }
+}
+
+extension DocumentFailures: ExitStatusError {
+    /// Read errors alone are I/O errors (74); a document that could not be embedded is a failure (1).
+    public var exitStatus: ExitStatus { onlyIO ? .ioError : .failure }
+}
+
+extension RunInvariantError: ExitStatusError {
+    public var exitStatus: ExitStatus { .failure }
+}
+
+extension RunFailure: ExitStatusError {
+    public var exitStatus: ExitStatus { ExitStatus(for: underlying) }
+}
+
+extension PruneRefused: ExitStatusError {
+    public var exitStatus: ExitStatus { .failure }
+}
+
+extension RunStopped: ExitStatusError {
+    public var exitStatus: ExitStatus { .interrupted }
 }

@@ -1,3 +1,4 @@
+public import Host
 /// Why a run could not take its store.
 public struct RunLockError: Error, Sendable, Equatable, CustomStringConvertible {
     public enum Kind: Sendable, Equatable {
@@ -20,4 +21,14 @@ public struct RunLockError: Error, Sendable, Equatable, CustomStringConvertible 
     }
 
     public var description: String { "store \(path): \(message)" }
+}
+
+extension RunLockError: ExitStatusError {
+    public var exitStatus: ExitStatus {
+        switch kind {
+        case .busy: .failure
+        case .io: .ioError
+        case .notAStore: .dataError
+        }
+    }
 }

@@ -1,3 +1,4 @@
+public import Host
 import Foundation
 import TextIO
 import Checksum
@@ -86,4 +87,8 @@ public struct ShardError: Error, Sendable, Equatable, CustomStringConvertible {
     public var message: String
     public init(_ message: String) { self.message = message }
     public var description: String { message }
+}
+
+extension ShardError: ExitStatusError {
+    public var exitStatus: ExitStatus { .usage }
 }

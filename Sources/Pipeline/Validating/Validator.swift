@@ -1,3 +1,4 @@
+public import Host
 public import Store
 public import TextIO
 
@@ -129,8 +130,10 @@ public struct Validator: Sendable {
     }
 
     static func quoted(_ key: String) -> String {
-        var writer = JSONWriter()
-        writer.string(key)
-        return String(decoding: writer.bytes, as: UTF8.self)
+        JSONWriter.quoted(key)
     }
+}
+
+extension Validator.FieldProblem: ExitStatusError {
+    public var exitStatus: ExitStatus { .failure }
 }
