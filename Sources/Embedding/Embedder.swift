@@ -25,7 +25,8 @@ public final class Embedder: Sendable {
         public var performanceHint: CompileOptions.PerformanceHint?
 
         public init(
-            precision: InferencePrecision = .auto, requests: Int = 2, timeout: Duration = .seconds(30),
+            precision: InferencePrecision = .auto, requests: Int = InferenceLimits.defaultRequests,
+            timeout: Duration = InferenceLimits.defaultTimeout,
             threads: Int? = nil, lengthMultiple: Int = 16, performanceHint: CompileOptions.PerformanceHint? = nil
         ) {
             self.performanceHint = performanceHint
@@ -49,12 +50,13 @@ public final class Embedder: Sendable {
     /// Batches this embedder has run so far (each inference counts once, whatever it returned).
     public var inferencesRun: Int { model.pool.runs }
 
-    /// Loads the tokenizer and compiles the model (once per process, through `cache`).
+    /// Loads the tokenizer and compiles the model (once per process, through `cache`: the process's shared one
+    /// unless told otherwise).
     ///
     /// - Throws: `ModelError` for a directory that is not an embedding model, `TokenizerError`, or
     ///   `OpenVINOError` from reading or compiling the graph.
     public static func load(
-        _ directory: ModelDirectory, options: Options = Options(), cache: ModelCache
+        _ directory: ModelDirectory, options: Options = Options(), cache: ModelCache? = nil
     )
         async throws -> Embedder
     {
@@ -63,7 +65,8 @@ public final class Embedder: Sendable {
                 path: directory.path, message: "is a \(directory.manifest.task) model, not an embedding model")
         }
         let model = try await LoadedModel.load(
-            directory, outputs: ["sentence_embedding", "token_embeddings"], options: options, cache: cache)
+            directory, outputs: ["sentence_embedding", "token_embeddings"], options: options,
+            cache: try cache ?? ModelCache.shared())
         return Embedder(model: model, options: options, dimension: dimension)
     }
 
@@ -164,4 +167,9 @@ public final class Embedder: Sendable {
     func run<R: Sendable>(_ batch: BatchEncoding, timeout: Duration, read: (InferRequest) throws -> R) async throws -> R {
         try await model.run(batch, timeout: timeout, read: read)
     }
+}
+
+extension Embedder {
+    /// The OpenVINO runtime's version ("2026.4.1-...").
+    public static var runtimeVersion: String { Core.runtimeVersion }
 }

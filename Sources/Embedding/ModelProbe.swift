@@ -94,7 +94,8 @@ public enum ModelProbe {
     }
 
     static func load(_ directory: ModelDirectory, precision: InferencePrecision) async throws -> Embedder {
-        // As `ovindex run` runs it: two batches in flight, one OpenVINO stream each.
+        // As `ovindex run` runs it: two batches in flight, one OpenVINO stream each. In a cache of its own, not
+        // the process's: each variant measured is freed when its measurement ends, not kept for the whole run.
         try await Embedder.load(
             directory,
             options: Embedder.Options(precision: precision, requests: 2, timeout: .seconds(120), performanceHint: .throughput),

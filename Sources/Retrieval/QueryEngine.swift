@@ -49,16 +49,12 @@ public final class QueryEngine {
     public let crossEncoder: CrossEncoder?
     private let index: VectorIndex
     /// Token budget of one reranking batch.
-    public var batchTokens = 8192
+    public var batchTokens = InferenceLimits.defaultBatchTokens
 
     /// - Throws: `QueryError.setup` when the store was built with another embedding model or another variant of
     ///   it (different weights); `StoreError`.
     public init(store: Store, embedder: Embedder, crossEncoder: CrossEncoder? = nil) throws {
-        guard let identity = try store.modelIdentity() else {
-            throw StoreError(
-                .empty, path: store.path,
-                message: "holds no vectors yet (no model recorded): index documents into it with 'ovindex run' first")
-        }
+        let identity = try store.requireModelIdentity()
         do {
             // Vectors of another model, or of another variant of the same one (int8 and the original have
             // different weights), are not comparable with the store's.

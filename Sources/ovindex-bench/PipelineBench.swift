@@ -26,7 +26,7 @@ enum PipelineBench {
             options: .init(
                 precision: .auto, requests: definition.inferRequests, timeout: .seconds(600),
                 performanceHint: definition.performanceHint == .throughput ? .throughput : .latency),
-            cache: ModelCache(core: try Core()))
+            cache: ModelCache.shared())
         var raw: (seconds: Double, chunks: Int, tokens: Int)?
         if arguments.contains("--raw-first") {
             raw = try await rawInference(definition, embedder: embedder)

@@ -18,7 +18,7 @@ enum RerankBench {
         guard arguments.count >= 2 else { throw BenchError("rerank STORE QUERIES.jsonl [--reranker DIR] [--queries N]") }
         let rerankerPath = arguments.firstIndex(of: "--reranker").map { arguments[$0 + 1] }
         let count = arguments.firstIndex(of: "--queries").flatMap { Int(arguments[$0 + 1]) } ?? 30
-        let cache = ModelCache(core: try Core())
+        let cache = try ModelCache.shared()
         let store = try Store(path: arguments[0], mode: .readOnly)
         // The store's own model (this machine's measured choice may be the int8 variant), as ovindex query does.
         let model = try ModelDirectory.resolve(nil, storeModelName: try store.modelIdentity()?.name)

@@ -120,18 +120,8 @@ public struct DryRun {
         guard let store else { return }
         try store.requireIntact()
         if let model { try store.verify(model: model) }
-        if let settings {
-            try store.verify(setting: "chunk_tokens", is: String(settings.maxTokens), meaning: "chunks of at most")
-            try store.verify(setting: "overlap_tokens", is: String(settings.overlap), meaning: "a chunk overlap of")
-            try store.verify(
-                setting: "chunk_title", is: definition.chunkTitles ? "on" : "off", meaning: "chunk titles (chunking.title)")
-            if let structure = definition.chunkStructure {
-                try store.verify(
-                    setting: "chunk_structure", is: structure.rawValue, meaning: "chunk structure (chunking.structure)")
-            }
-        }
-        if let shard = definition.shard {
-            try store.verify(setting: "shard", is: "\(shard.index)/\(shard.count)", meaning: "shard")
-        }
+        try StoreBinding.verify(
+            StoreBinding.entries(chunks: settings, definition: definition, structure: definition.chunkStructure),
+            against: store)
     }
 }

@@ -47,8 +47,7 @@ public struct RunPreparation: Sendable {
                         precision: definition.precision, requests: definition.inferRequests,
                         timeout: .milliseconds(Int64(definition.inferenceTimeoutSeconds * 1000)),
                         threads: definition.threads,
-                        performanceHint: definition.performanceHint == .throughput ? .throughput : .latency),
-                    cache: ModelCache(core: try Core())))
+                        performanceHint: definition.performanceHint == .throughput ? .throughput : .latency)))
         } catch {
             loading = .failure(error)
         }

@@ -62,22 +62,14 @@ final class WritingStage {
             let store = try Store(path: definition.store)
             try store.requireIntact()
             try store.bind(to: model)
-            try store.bind(setting: "chunk_tokens", to: String(chunker.maxTokens), meaning: "chunks of at most")
-            try store.bind(setting: "overlap_tokens", to: String(chunker.overlap), meaning: "a chunk overlap of")
-            // Vectors of chunks with and without their title are not comparable: one kind per store.
-            try store.bind(
-                setting: "chunk_title", to: definition.chunkTitles ? "on" : "off", meaning: "chunk titles (chunking.title)")
-            // So are chunks cut at headings and plain ones: a store keeps the structure it was built with unless
-            // the definition names another (refused).
+            // A store keeps the chunk structure it was built with unless the definition names another (refused).
             let structure =
                 try definition.chunkStructure ?? store.setting("chunk_structure").flatMap(ChunkStructure.init)
                 ?? .auto
-            try store.bind(
-                setting: "chunk_structure", to: structure.rawValue, meaning: "chunk structure (chunking.structure)")
-            if let shard = definition.shard {
-                // A shard's store holds that shard only: another shard's run would prune it away.
-                try store.bind(setting: "shard", to: "\(shard.index)/\(shard.count)", meaning: "shard")
-            }
+            try StoreBinding.bind(
+                StoreBinding.entries(
+                    chunks: (chunker.maxTokens, chunker.overlap), definition: definition, structure: structure),
+                to: store)
             if let verifiedWeights { try store.setInfo(RunPreparation.verifiedWeightsKey, to: verifiedWeights) }
             try store.interruptStaleRuns()
             // Documents rejected under other limits are judged again (a raised limit may admit them now).
@@ -400,8 +392,6 @@ final class WritingStage {
     }
 
     static func cursor(_ key: String) -> String {
-        var writer = JSONWriter()
-        writer.value(.object(["last_committed": .string(key)]))
-        return String(decoding: writer.bytes, as: UTF8.self)
+        JSONWriter.canonical(.object(["last_committed": .string(key)]))
     }
 }
