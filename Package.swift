@@ -32,8 +32,8 @@ let package = Package(
         .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
 
         // Swift ownership of the C handles.
-        .target(name: "OpenVINO", dependencies: ["COpenVINO"], swiftSettings: swiftSettings),
-        .target(name: "SQLite", dependencies: ["CSQLite"], swiftSettings: swiftSettings),
+        .target(name: "OpenVINO", dependencies: ["COpenVINO", "Host"], swiftSettings: swiftSettings),
+        .target(name: "SQLite", dependencies: ["CSQLite", "Host"], swiftSettings: swiftSettings),
 
         // Small shared pieces, each with one home.
         // Checksums (SHA-256, FNV-1a), optimised in debug builds too: the tests run the debug tool, whose SHA-256
@@ -42,35 +42,39 @@ let package = Package(
             name: "Checksum",
             swiftSettings: swiftSettings + [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         // Facts about the running process: its memory, elapsed time in seconds.
-        .target(name: "Host", dependencies: ["TextIO"], swiftSettings: swiftSettings),
+        .target(name: "Host", swiftSettings: swiftSettings),
         // Text in and out: JSON, lines with limits, UTF-8 checks.
-        .target(name: "TextIO", swiftSettings: swiftSettings),
+        .target(name: "TextIO", dependencies: ["Host"], swiftSettings: swiftSettings),
+        // Option tables: one entry per option or definition field, read by the parser, help and the reference.
+        .target(name: "Settings", dependencies: ["TextIO", "Host"], swiftSettings: swiftSettings),
 
         // Pure Swift stages.
-        .target(name: "Tokenizer", swiftSettings: swiftSettings),
+        .target(name: "Tokenizer", dependencies: ["Host"], swiftSettings: swiftSettings),
         // What a model directory is: its manifest, where it is found, whether its weights are intact.
-        .target(name: "Models", dependencies: ["Checksum"], swiftSettings: swiftSettings),
+        .target(name: "Models", dependencies: ["Checksum", "Host"], swiftSettings: swiftSettings),
         .target(
             name: "Embedding", dependencies: ["OpenVINO", "Tokenizer", "Models", "Host"], swiftSettings: swiftSettings),
         .target(
             name: "Store", dependencies: ["SQLite", "TextIO", "Checksum", "Models", "Host"], swiftSettings: swiftSettings),
         // Vector database bulk formats (JSON Lines, Qdrant, Milvus, Vespa, NumPy) for `export` and `embed`.
-        .target(name: "Export", dependencies: ["Store", "TextIO", "Checksum"], swiftSettings: swiftSettings),
+        .target(name: "Export", dependencies: ["Store", "TextIO", "Checksum", "Host"], swiftSettings: swiftSettings),
         .target(
             name: "Pipeline",
-            dependencies: ["Embedding", "Store", "TextIO", "Tokenizer", "OpenVINO", "Checksum", "Host", "Models"],
+            dependencies: [
+                "Embedding", "Store", "TextIO", "Tokenizer", "OpenVINO", "Checksum", "Host", "Models", "Settings",
+            ],
             swiftSettings: swiftSettings),
 
         .target(
-            name: "Retrieval", dependencies: ["Embedding", "Store", "Tokenizer", "Models", "Host", "TextIO"],
+            name: "Retrieval", dependencies: ["Embedding", "Store", "Tokenizer", "Models", "Host", "TextIO", "Settings"],
             swiftSettings: swiftSettings),
 
         // The command-line tool: argument parsing, exit codes, output. No business logic.
         .executableTarget(
             name: "ovindex",
             dependencies: [
-                "OpenVINO", "SQLite", "Tokenizer", "TextIO", "Embedding", "Store", "Pipeline", "Retrieval", "Models",
-                "Export", "Host", "Checksum",
+                "Tokenizer", "TextIO", "Embedding", "Store", "Pipeline", "Retrieval", "Models", "Export", "Host",
+                "Settings",
             ],
             swiftSettings: swiftSettings
         ),
@@ -112,8 +116,10 @@ let package = Package(
             dependencies: ["Retrieval", "Embedding", "Store", "OpenVINO", "TestSupport", "Models", "Checksum"],
             swiftSettings: swiftSettings),
         .testTarget(
-            name: "ovindexTests", dependencies: ["ovindex", "Store", "TestSupport", "TextIO", "Models", "Checksum"],
+            name: "ovindexTests",
+            dependencies: ["ovindex", "Store", "TestSupport", "TextIO", "Models", "Checksum", "Settings", "Pipeline", "Host"],
             swiftSettings: swiftSettings),
+        .testTarget(name: "SettingsTests", dependencies: ["Settings", "Host"], swiftSettings: swiftSettings),
 
     ]
 )

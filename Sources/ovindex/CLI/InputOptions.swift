@@ -1,36 +1,39 @@
+import Settings
 import TextIO
 
-/// The input options `tokenize` and `embed` share: where texts come from, their format, and what to do with
-/// a bad line.
+/// The input options `tokenize`, `embed` and `rerank` share: where texts come from, their format, and what to
+/// do with a bad line.
 struct InputOptions {
-    static let defaultMaximumLineBytes = TextRecordReader.defaultMaximumLineBytes
-
-    static let help = """
-        Input:
-          FILE                   texts to read; standard input when absent or '-'
-          --jsonl                JSON Lines records {"id": ..., "text": ...} (default for *.jsonl files);
-                                 otherwise one text per line
-          --max-line-bytes N     longest accepted line (default 1000000)
-          --skip-invalid         report bad lines (too long, invalid UTF-8, invalid JSON) on stderr and go on;
-                                 without it the first bad line stops the command with status 65
-        """
-
+    /// FILE; standard input when nil or "-".
     var path: String?
-    var format: TextRecordReader.Format?
-    var maximumLineBytes: Int
-    var skipInvalid: Bool
+    var jsonLines = false
+    var maximumLineBytes = TextRecordReader.defaultMaximumLineBytes
+    var skipInvalid = false
 
-    init(parsing arguments: inout Arguments) throws(UsageError) {
-        format = arguments.flag("--jsonl") ? .jsonLines : nil
-        maximumLineBytes =
-            try arguments.integer("--max-line-bytes", in: 1...1_000_000_000) ?? Self.defaultMaximumLineBytes
-        skipInvalid = arguments.flag("--skip-invalid")
-        path = nil
-    }
+    static let file = (name: "FILE", text: "texts to read; standard input when absent or '-'")
+
+    static let section = SettingSection<InputOptions>(
+        "Input",
+        [
+            .flag(
+                "--jsonl",
+                help: "JSON Lines records {\"id\": ..., \"text\": ...} (the default for *.jsonl files); otherwise "
+                    + "one text per line",
+                \.jsonLines),
+            .option(
+                "--max-line-bytes", value: "N", .integer(1...1_000_000_000), help: "longest accepted line",
+                \.maximumLineBytes),
+            .flag(
+                "--skip-invalid",
+                help: "report bad lines (too long, invalid UTF-8, invalid JSON) on stderr and go on; without it "
+                    + "the first bad line stops the command with status 65",
+                \.skipInvalid),
+        ])
 
     func makeReader(pairs: Bool) throws -> TextRecordReader {
         do {
-            return try TextRecordReader(path: path, format: format, pairs: pairs, maximumLineBytes: maximumLineBytes)
+            return try TextRecordReader(
+                path: path, format: jsonLines ? .jsonLines : nil, pairs: pairs, maximumLineBytes: maximumLineBytes)
         } catch {
             throw CommandError(.noInput, error.description)
         }

@@ -1,3 +1,5 @@
+import Host
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -10,12 +12,13 @@ final class OutputFile {
     let descriptor: Int32
     let path: String?
 
-    init(path: String?) throws {
+    /// - Parameter refusal: the status when the file cannot be created.
+    init(path: String?, refusal: ExitStatus = .ioError) throws {
         self.path = path
         if let path, path != "-" {
             let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
             guard fd >= 0 else {
-                throw CommandError(.ioError, "cannot write \(path): \(String(cString: strerror(errno)))")
+                throw CommandError(refusal, "cannot create \(path): \(String(cString: strerror(errno)))")
             }
             descriptor = fd
             terminal = Terminal.file(descriptor: fd)

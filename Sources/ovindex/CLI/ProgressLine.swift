@@ -1,7 +1,8 @@
 import Dispatch
-import Foundation
+import Host
 import Pipeline
 import Synchronization
+import TextIO
 
 /// The run's progress on stderr: a line rewritten in place on a terminal (4 times a second), a plain line
 /// every 10 seconds otherwise, nothing with --quiet.
@@ -17,7 +18,7 @@ final class ProgressLine: @unchecked Sendable {
     init(monitor: RunMonitor, enabled: Bool) {
         self.monitor = monitor
         self.enabled = enabled
-        interactive = isatty(2) != 0
+        interactive = Terminal.errors.isInteractive
         timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "ovindex.progress"))
         let interval: DispatchTimeInterval = interactive ? .milliseconds(250) : .seconds(10)
         timer.schedule(deadline: .now() + interval, repeating: interval)
@@ -37,12 +38,12 @@ final class ProgressLine: @unchecked Sendable {
     /// A message between progress updates.
     func note(_ text: String) {
         if interactive { clear() }
-        FileHandle.standardError.write(Data("ovindex run: \(text)\n".utf8))
+        Terminal.errors.write(line: "ovindex run: \(text)")
     }
 
     private func clear() {
         let length = lastLength.withLock { $0 }
-        FileHandle.standardError.write(Data(("\r" + String(repeating: " ", count: length) + "\r").utf8))
+        Terminal.errors.write("\r" + String(repeating: " ", count: length) + "\r")
     }
 
     private func draw() {
@@ -51,9 +52,9 @@ final class ProgressLine: @unchecked Sendable {
         if interactive {
             let padding = max(0, lastLength.withLock { $0 } - line.count)
             lastLength.withLock { $0 = line.count }
-            FileHandle.standardError.write(Data(("\r" + line + String(repeating: " ", count: padding)).utf8))
+            Terminal.errors.write("\r" + line + String(repeating: " ", count: padding))
         } else {
-            FileHandle.standardError.write(Data(("ovindex run: " + line + "\n").utf8))
+            Terminal.errors.write(line: "ovindex run: " + line)
         }
     }
 
@@ -62,17 +63,12 @@ final class ProgressLine: @unchecked Sendable {
         var line =
             "\(snapshot.documentsSeen) docs (\(snapshot.documentsIndexed) indexed, \(snapshot.documentsUnchanged) "
             + "unchanged) | \(snapshot.chunksEmbedded) chunks | \(Int(rate)) tok/s | \(snapshot.rejects) rejects | "
-            + clock(elapsed)
+            + Format.clock(elapsed)
         if snapshot.totalBytes > 0, snapshot.bytesRead > 0 {
             let fraction = min(1, Double(snapshot.bytesRead) / Double(snapshot.totalBytes))
             line += " | \(Int(fraction * 100))%"
-            if fraction > 0.01 && fraction < 1 { line += " ETA " + clock(elapsed * (1 - fraction) / fraction) }
+            if fraction > 0.01 && fraction < 1 { line += " ETA " + Format.clock(elapsed * (1 - fraction) / fraction) }
         }
         return line
-    }
-
-    static func clock(_ seconds: Double) -> String {
-        let total = Int(seconds)
-        return String(format: "%02d:%02d:%02d", total / 3600, total / 60 % 60, total % 60)
     }
 }

@@ -1,13 +1,17 @@
+import Host
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
     import Darwin
 #endif
 
-/// Writes to a file descriptor through an in-memory buffer: fast for millions of small JSON writes.
+/// Writes to a file descriptor: standard output through an in-memory buffer (fast for millions of small JSON
+/// writes), standard error at once.
 ///
 /// Commands write all their output through `Terminal.output` and `Terminal.errors` (never `print`), so that
-/// nothing is reordered between buffers.
+/// nothing is reordered between buffers. `errors` keeps no buffer, so that any thread may write to it (the
+/// progress line's timer does); `output` and files are written from the command's task only.
 final class Terminal {
     let fileDescriptor: Int32
     private var buffer: [UInt8] = []
@@ -19,10 +23,11 @@ final class Terminal {
         buffer.reserveCapacity(capacity)
     }
 
-    // nonisolated(unsafe): the command runs in one task; these are touched from that task only.
+    // nonisolated(unsafe): `output` is touched from the command's task only; `errors` has no mutable state
+    // (every write goes straight to the descriptor).
     /// Standard output, flushed when 64 KB accumulate and at exit.
     nonisolated(unsafe) static let output = Terminal(fileDescriptor: 1, capacity: 1 << 16)
-    /// Standard error, flushed at every write (messages and progress must show at once).
+    /// Standard error, written at once (messages and progress must show at once).
     nonisolated(unsafe) static let errors = Terminal(fileDescriptor: 2, capacity: 0)
 
     /// A buffered writer for an open file (the caller closes the descriptor after `flush`).
@@ -31,37 +36,38 @@ final class Terminal {
     }
 
     func write(_ text: String) {
-        var text = text
-        text.withUTF8 { append($0) }
+        append(Array(text.utf8))
     }
 
     func write(line text: String) {
-        var text = text
-        text.withUTF8 { buffer.append(contentsOf: $0) }
-        append(byte: 10)
-    }
-
-    func append(_ bytes: UnsafeBufferPointer<UInt8>) {
-        buffer.append(contentsOf: bytes)
-        if buffer.count >= capacity { flush() }
+        append(Array(text.utf8) + [10])
     }
 
     func append(_ bytes: [UInt8]) {
+        guard capacity > 0 else {
+            Self.writeAll(bytes, to: fileDescriptor)
+            return
+        }
         buffer.append(contentsOf: bytes)
-        if buffer.count >= capacity { flush() }
-    }
-
-    func append(byte: UInt8) {
-        buffer.append(byte)
         if buffer.count >= capacity { flush() }
     }
 
     func flush() {
-        buffer.withUnsafeBytes { raw in
+        Self.writeAll(buffer, to: fileDescriptor)
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Whether the descriptor is an interactive terminal (progress lines, tables) rather than a file or pipe.
+    var isInteractive: Bool {
+        isatty(fileDescriptor) != 0
+    }
+
+    private static func writeAll(_ bytes: [UInt8], to descriptor: Int32) {
+        bytes.withUnsafeBytes { raw in
             guard var next = raw.baseAddress else { return }
             var left = raw.count
             while left > 0 {
-                let written = systemWrite(fileDescriptor, next, left)
+                let written = systemWrite(descriptor, next, left)
                 if written < 0 {
                     if errno == EINTR { continue }
                     return  // a closed pipe or full disk: nothing more can be written
@@ -70,12 +76,6 @@ final class Terminal {
                 left -= written
             }
         }
-        buffer.removeAll(keepingCapacity: true)
-    }
-
-    /// Whether the descriptor is an interactive terminal (progress lines, tables) rather than a file or pipe.
-    var isInteractive: Bool {
-        isatty(fileDescriptor) != 0
     }
 }
 

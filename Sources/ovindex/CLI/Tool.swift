@@ -1,16 +1,11 @@
-import Embedding
-import Export
-import Models
-import OpenVINO
+import Host
 import Pipeline
-import Retrieval
-import SQLite
-import Store
-import TextIO
-import Tokenizer
+import Settings
 
-/// The `ovindex` entry point: picks the subcommand, handles help, and turns errors into messages and exit codes.
+/// The `ovindex` entry point: picks the subcommand, handles help, and turns errors into messages and exit
+/// statuses.
 enum Tool {
+    static let program = "ovindex"
     static let version = "0.1.0"
 
     static var commands: [any Command.Type] {
@@ -22,122 +17,91 @@ enum Tool {
     }
 
     static var usage: String {
-        let width = commands.map { $0.name.count }.max() ?? 0
+        let names = commands.map { $0.name }
+        let width = names.map(\.count).max() ?? 0
         let list = commands.map { command in
             "  " + command.name.padding(to: width) + "   " + command.summary
         }.joined(separator: "\n")
+        let statuses = ExitStatus.allCases.map { "\($0.rawValue) \($0.meaning)" }.joined(separator: ", ")
         return """
-            ovindex \(version): batch vector indexing with OpenVINO and SQLite.
+            \(program) \(version): batch vector indexing with OpenVINO and SQLite.
 
-            Usage: ovindex <command> [options]
+            Usage: \(program) <command> [options]
 
             Commands:
             \(list)
 
-            Run 'ovindex <command> --help' for a command's options.
-            Exit status: 0 ok, 1 failed, 64 usage, 65 invalid input or not a store, 66 missing input, 69 model unavailable,
-            74 I/O error, 130/143 interrupted.
-            """
+            Run '\(program) <command> --help' for a command's options, '\(program) help --reference' for all of
+            them and every pipeline definition field in Markdown (docs/cli.md).
+            """ + "\n" + HelpText.wrap("Exit status: " + statuses, indent: "  ").joined(separator: "\n")
     }
 
     static func main(_ argv: [String]) async -> Int32 {
         let arguments = Array(argv.dropFirst())
         guard let first = arguments.first else {
             Terminal.errors.write(line: usage)
-            return ExitCode.usage.rawValue
+            return ExitStatus.usage.rawValue
         }
         switch first {
         case "-h", "--help", "help":
-            if arguments.count > 1, let command = commands.first(where: { $0.name == arguments[1] }) {
+            if arguments.dropFirst().first == "--reference" {
+                Terminal.output.write(line: reference)
+            } else if arguments.count > 1, let command = commands.first(where: { $0.name == arguments[1] }) {
                 Terminal.output.write(line: command.help)
             } else {
                 Terminal.output.write(line: usage)
             }
-            return ExitCode.success.rawValue
+            return ExitStatus.success.rawValue
         case "--version":
-            Terminal.output.write(line: "ovindex \(version)")
-            return ExitCode.success.rawValue
+            Terminal.output.write(line: "\(program) \(version)")
+            return ExitStatus.success.rawValue
         default:
             break
         }
         guard let type = commands.first(where: { $0.name == first }) else {
-            return report(UsageError(command: "", message: "unknown command '\(first)'"), command: nil)
+            return report(UsageError("unknown command '\(first)'"), command: nil)
         }
-        var rest = Arguments(command: type.name, Array(arguments.dropFirst()))
-        if rest.flag("-h", "--help") {
+        let rest = Array(arguments.dropFirst())
+        if rest.prefix(while: { $0 != "--" }).contains(where: { $0 == "-h" || $0 == "--help" }) {
             Terminal.output.write(line: type.help)
-            return ExitCode.success.rawValue
+            return ExitStatus.success.rawValue
         }
-        do {
-            let command = try type.init(parsing: &rest)
-            return try await command.run().rawValue
-        } catch {
-            return report(error, command: type.name)
-        }
+        return await type.main(rest)
     }
 
     /// Prints `error` on stderr as "ovindex <command>: error: ..." and returns its exit status.
     static func report(_ error: any Error, command: String?) -> Int32 {
-        let prefix = command.map { "ovindex \($0)" } ?? "ovindex"
-        Terminal.errors.write(line: "\(prefix): error: \(error)")
-        return exitCode(for: error).rawValue
-    }
-
-    static func exitCode(for error: any Error) -> ExitCode {
-        switch error {
-        case is UsageError: .usage
-        case let error as CommandError: error.exitCode
-        case let error as OpenVINOError: error.kind == .timedOut ? .failure : .unavailable
-        case is ModelError, is TokenizerError: .unavailable
-        case is DefinitionError, is ShardError: .usage
-        case let error as QueryError:
-            switch error {
-            case .limit: .dataError
-            case .setup: .failure
-            }
-        case let error as RunLockError:
-            switch error.kind {
-            case .busy: .failure
-            case .io: .ioError
-            case .notAStore: .dataError
-            }
-        case is SourceError: .noInput
-        case let error as DocumentFailures: error.onlyIO ? .ioError : .failure
-        case is InferenceStopped, is PruneRefused, is RunInvariantError: .failure
-        case is RunStopped: .interrupted
-        case is InjectedFault, is ExportError: .ioError
-        case let error as PublishError: error.unusableTarget ? .cantCreate : .ioError
-        case let error as EvaluationSetError: error.missing ? .noInput : .dataError
-        case is FaultPlanError: .usage
-        case let error as TextInputError: error.line == nil ? .noInput : .dataError
-        case is SQLiteError: .ioError
-        case let error as StoreError:
-            switch error.kind {
-            case .missing: .noInput
-            case .notAStore, .newerSchema: .dataError
-            case .modelMismatch: .failure
-            case .invalidWrite: .software
-            case .empty, .corrupt, .unsupported: .dataError
-            case .database: .ioError
-            case .networkFilesystem: .cantCreate
-            }
-        case is CancellationError: .interrupted
-        default: .failure
+        let prefix = command.map { "\(program) \($0)" } ?? program
+        var message = "\(error)"
+        let status = ExitStatus(for: error)
+        if error is UsageError {
+            message += "\nRun '\(command.map { "\(program) \($0) --help" } ?? "\(program) --help")' for usage."
+        } else if status == .software, !(error is any ExitStatusError) {
+            message += " (an unexpected \(type(of: error)); please report it)"
         }
-    }
-}
-
-/// A failure a command reports with a chosen exit status.
-struct CommandError: Error, CustomStringConvertible {
-    var exitCode: ExitCode
-    var message: String
-
-    init(_ exitCode: ExitCode, _ message: String) {
-        self.exitCode = exitCode
-        self.message = message
+        Terminal.errors.write(line: "\(prefix): error: \(message)")
+        return status.rawValue
     }
 
-    var description: String { message }
+    /// docs/cli.md: every command's options, then every pipeline definition field.
+    static var reference: String {
+        let header = [
+            "<!-- generated by 'make cli-docs' from the option tables; do not edit -->",
+            "# Command reference",
+            "",
+            "Every option of every command, with its range and default, from the tables the parser and `--help`",
+            "read (`\(program) help --reference`). A test checks this file against them.",
+        ]
+        let fields = [
+            "## Pipeline definition fields", "",
+            "A definition (`pipelines/*.json`) has `store` (a path, relative to the file), `sources` (a list of "
+                + "`{\"path\", \"format\", \"include\", \"exclude\", \"key_prefix\", \"id_field\", \"text_field\", "
+                + "\"metadata_fields\", \"follow_symlinks\"}`) and these fields; a flag of `\(program) run` "
+                + "overrides the field it names.", "",
+            HelpFormatter<PipelineDefinition>.markdownFields(PipelineDefinition.settings, defaults: .defaults),
+        ]
+        return (header + commands.map { "\n" + $0.reference } + [""] + fields).joined(separator: "\n")
+    }
 }
 
 extension String {

@@ -1,66 +1,61 @@
 import Embedding
-import OpenVINO
-import Retrieval
-import TextIO
+import Host
 import Models
+import Retrieval
+import Settings
+import TextIO
 
 /// `ovindex rerank`: scores passages a user brings against a query, best first.
 struct RerankCommand: Command {
-    static let name = "rerank"
-    static let summary = "Score your own candidate passages against a query, best first"
-    static let help = """
-        Usage: ovindex rerank --query "TEXT" [FILE] [options]
+    static let spec = CommandSpec<RerankCommand>(
+        name: "rerank", summary: "Score your own candidate passages against a query, best first",
+        usage: ["rerank --query \"TEXT\" [FILE] [options]"],
+        discussion: """
+            Reads candidate passages (one per line, or JSON Lines {"id": ..., "text": ...}) and prints them best
+            first with their scores: "RANK SCORE ID TEXT", or with --json one line per passage
+              {"rank": ..., "id": ..., "score": ..., "text": ...}
+            Scores come from a cross-encoder when --reranker is given (the relevance logit), else from late
+            interaction with the embedding model (mean over query tokens of the best token cosine). At most
+            \(QueryOptions.maximumCandidates) passages; queries up to \(QueryOptions.maximumQueryCharacters) characters.
+            """,
+        sections: [
+            SettingSection(
+                "Options",
+                [
+                    .option("--query", value: "TEXT", .text, help: "the query", required: true, \.query),
+                    .option(
+                        "--method", value: "M", .choice, help: "late-interaction or cross-encoder",
+                        default: "cross-encoder when --reranker is given, else late-interaction", \.method),
+                    .option(
+                        "--reranker", value: "DIR|NAME", .text,
+                        help: "a cross-encoder model directory (made by scripts/convert_model.py)", \.reranker),
+                    .option(
+                        "--model", value: "DIR|NAME", .text, help: "the embedding model, for late interaction",
+                        default: "all-MiniLM-L6-v2", \.model),
+                ] + InferenceOptions.settings.map { $0.lifted(\.inference) } + [
+                    .flag("--json", help: "JSON Lines output", \.json)
+                ]),
+            InputOptions.section.lifted(\.input),
+        ],
+        positionals: Positionals(optional: InputOptions.file, \.input.path))
 
-        Reads candidate passages (one per line, or JSON Lines {"id": ..., "text": ...}) and prints them best
-        first with their scores: "RANK SCORE ID TEXT", or with --json one line per passage
-          {"rank": ..., "id": ..., "score": ..., "text": ...}
-        Scores come from a cross-encoder when --reranker is given (the relevance logit), else from late
-        interaction with the embedding model (mean over query tokens of the best token cosine). At most
-        \(QueryOptions.maximumCandidates) passages; queries up to \(QueryOptions.maximumQueryCharacters) characters.
-
-        Options:
-          --query TEXT           the query (required)
-          --method M             late-interaction or cross-encoder (default: cross-encoder when --reranker
-                                 is given, else late-interaction)
-          --reranker DIR|NAME    a cross-encoder model directory (made by scripts/convert_model.py)
-          --model DIR|NAME       the embedding model, for late interaction (default: all-MiniLM-L6-v2)
-          --precision P          inference precision: f32, bf16 or auto (default auto)
-          --timeout SECONDS      longest one inference may take before it is cancelled (default 30)
-          --json                 JSON Lines output
-
-        """ + InputOptions.help
-
-    var query: String
-    var method: RerankMethod
+    var query: String?
+    var method: RerankMethod?
     var reranker: String?
     var model: String?
-    var precision: InferencePrecision
-    var timeout: Duration
-    var json: Bool
-    var input: InputOptions
+    var inference = InferenceOptions()
+    var json = false
+    var input = InputOptions()
 
-    init(parsing arguments: inout Arguments) throws(UsageError) {
-        guard let query = try arguments.option("--query") else {
-            throw UsageError(command: Self.name, message: "--query TEXT is required")
-        }
-        self.query = query
-        reranker = try arguments.option("--reranker")
-        model = try arguments.option("--model")
-        method = try arguments.choice("--method", RerankMethod.self) ?? (reranker == nil ? .lateInteraction : .crossEncoder)
-        if method == .none {
-            throw UsageError(command: Self.name, message: "--method must be late-interaction or cross-encoder")
-        }
-        if method == .crossEncoder, reranker == nil {
-            throw UsageError(command: Self.name, message: "--method cross-encoder needs --reranker DIR")
-        }
-        precision = try arguments.choice("--precision", InferencePrecision.self) ?? .auto
-        timeout = try arguments.seconds("--timeout", in: 0.001...86_400) ?? .seconds(30)
-        json = arguments.flag("--json")
-        input = try InputOptions(parsing: &arguments)
-        input.path = try arguments.positionals(max: 1).first
+    mutating func validate() throws(UsageError) {
+        let method = method ?? (reranker == nil ? .lateInteraction : .crossEncoder)
+        if method == .none { throw UsageError("--method must be late-interaction or cross-encoder") }
+        if method == .crossEncoder, reranker == nil { throw UsageError("--method cross-encoder needs --reranker DIR") }
+        self.method = method
     }
 
-    func run() async throws -> ExitCode {
+    func run() async throws -> ExitStatus {
+        let query = self.query ?? ""
         guard query.count <= QueryOptions.maximumQueryCharacters else {
             throw CommandError(
                 .dataError,
@@ -68,7 +63,7 @@ struct RerankCommand: Command {
         }
         let reader = try input.makeReader(pairs: false)
         var passages: [TextRecord] = []
-        _ = try await input.forEachRecord(reader, command: Self.name) { record in
+        _ = try await input.forEachRecord(reader, command: Self.spec.name) { record in
             guard passages.count < QueryOptions.maximumCandidates else {
                 throw CommandError(
                     .dataError,
@@ -77,37 +72,31 @@ struct RerankCommand: Command {
             }
             passages.append(record)
         }
-        let options = Embedder.Options(
-            precision: precision,
-            requests: 2, timeout: timeout)
-        let cache = ModelCache(core: try Core())
-        let embedder = try await Embedder.load(try ModelDirectory.resolve(model), options: options, cache: cache)
+        let options = inference.embedderOptions()
+        let embedder = try await Embedder.load(try ModelDirectory.resolve(model), options: options)
         var crossEncoder: CrossEncoder?
         if method == .crossEncoder, let reranker {
-            crossEncoder = try await CrossEncoder.load(try ModelDirectory.resolve(reranker), options: options, cache: cache)
+            crossEncoder = try await CrossEncoder.load(try ModelDirectory.resolve(reranker), options: options)
         }
         let scores = try await Reranker(embedder: embedder, crossEncoder: crossEncoder)
-            .scores(query: query, passages: passages.map(\.text), method: method)
+            .scores(query: query, passages: passages.map(\.text), method: method ?? .lateInteraction)
         let order = scores.indices.sorted { scores[$0] != scores[$1] ? scores[$0] > scores[$1] : $0 < $1 }
         for (rank, index) in order.enumerated() {
             let passage = passages[index]
             if json {
                 var writer = JSONWriter(capacity: 256 + passage.text.utf8.count)
-                writer.raw("{")
-                writer.key("rank", first: true)
-                writer.integer(rank + 1)
-                writer.key("id")
-                writer.value(passage.id)
-                writer.key("score")
-                writer.float(scores[index])
-                writer.key("text")
-                writer.string(passage.text)
-                writer.raw("}\n")
+                writer.object { line in
+                    line.field("rank", rank + 1)
+                    line.field("id", passage.id)
+                    line.field("score", scores[index])
+                    line.field("text", passage.text)
+                }
+                writer.newline()
                 Terminal.output.append(writer.bytes)
             } else {
                 Terminal.output.write(
                     line: "\(rank + 1)\t\(QueryCommand.score(scores[index]))\t\(QueryCommand.plain(passage.id))\t"
-                        + QueryCommand.snippet(passage.text, 100))
+                        + Format.snippet(passage.text, 100))
             }
         }
         return .success

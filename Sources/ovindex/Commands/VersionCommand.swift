@@ -1,24 +1,19 @@
-import OpenVINO
-import SQLite
+import Embedding
+import Host
+import Settings
+import Store
 
 /// `ovindex version`: the versions of the tool and of the native libraries it runs on.
 struct VersionCommand: Command {
-    static let name = "version"
-    static let summary = "Print the versions of ovindex, OpenVINO and SQLite"
-    static let help = """
-        Usage: ovindex version
+    static let spec = CommandSpec<VersionCommand>(
+        name: "version", summary: "Print the versions of ovindex, OpenVINO and SQLite", usage: ["version"],
+        discussion: "Prints the ovindex version and the OpenVINO runtime and SQLite library this binary uses.",
+        sections: [])
 
-        Prints the ovindex version and the OpenVINO runtime and SQLite library this binary uses.
-        """
-
-    init(parsing arguments: inout Arguments) throws(UsageError) {
-        _ = try arguments.positionals(max: 0)
-    }
-
-    func run() async throws -> ExitCode {
+    func run() async throws -> ExitStatus {
         Terminal.output.write(line: "ovindex \(Tool.version)")
-        Terminal.output.write(line: "OpenVINO \(Core.runtimeVersion)")
-        Terminal.output.write(line: "SQLite \(Connection.libraryVersion)")
+        Terminal.output.write(line: "OpenVINO \(Embedder.runtimeVersion)")
+        Terminal.output.write(line: "SQLite \(Store.libraryVersion)")
         return .success
     }
 }
