@@ -41,8 +41,9 @@ let package = Package(
         .target(
             name: "Checksum",
             swiftSettings: swiftSettings + [.unsafeFlags(["-O"], .when(configuration: .debug))]),
-        // Facts about the running process: its memory, elapsed time in seconds.
-        .target(name: "Host", dependencies: ["TextIO"], swiftSettings: swiftSettings),
+        // The operating system: `System` (every POSIX call, the only module that imports Glibc or Darwin) and facts
+        // about the running process (its memory, its CPU, elapsed time in seconds). Depends on nothing.
+        .target(name: "Host", swiftSettings: swiftSettings),
         // Text in and out: JSON, lines with limits, UTF-8 checks.
         .target(name: "TextIO", swiftSettings: swiftSettings),
 

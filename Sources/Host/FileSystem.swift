@@ -1,9 +1,5 @@
 public import Foundation
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// What kind of file system a path lives on, as far as a store cares: SQLite's write-ahead log needs shared
 /// memory that only one machine sees, and its locks need POSIX locks that network file systems do not keep
 /// reliably. A store written there can be corrupted by two writers, or by one writer and a reader elsewhere.
@@ -32,20 +28,17 @@ public enum FileSystem {
         // The folder the store's file really lives in: a store path that is a symbolic link is followed, as
         // SQLite follows it. The folder is opened, not only looked at, so that an automount is mounted first.
         var target = path
-        var link = stat()
-        if lstat(path, &link) == 0, link.st_mode & S_IFMT == S_IFLNK, let resolved = realpath(path, nil) {
-            target = String(cString: resolved)
-            free(resolved)
+        if System.lstat(path)?.isSymbolicLink == true, let resolved = System.realpath(path) {
+            target = resolved
         }
         let folder = URL(fileURLWithPath: target).deletingLastPathComponent().path
-        let descriptor = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        let descriptor = System.open(folder, [.readOnly, .directory, .closeOnExec])
         guard descriptor >= 0 else { return nil }
-        defer { close(descriptor) }
-        var info = stat()
-        guard fstat(descriptor, &info) == 0,
+        defer { System.close(descriptor) }
+        guard let info = System.fstat(descriptor),
             let mounts = try? String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8)
         else { return nil }
-        return network(device: UInt64(info.st_dev), mountInfo: mounts)
+        return network(device: info.device, mountInfo: mounts)
     }
 
     /// The network file system that forbids writing a store at `path`, nil when it may be written:
