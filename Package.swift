@@ -32,8 +32,8 @@ let package = Package(
         .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
 
         // Swift ownership of the C handles.
-        .target(name: "OpenVINO", dependencies: ["COpenVINO"], swiftSettings: swiftSettings),
-        .target(name: "SQLite", dependencies: ["CSQLite"], swiftSettings: swiftSettings),
+        .target(name: "OpenVINO", dependencies: ["COpenVINO", "Host"], swiftSettings: swiftSettings),
+        .target(name: "SQLite", dependencies: ["CSQLite", "Host"], swiftSettings: swiftSettings),
 
         // Small shared pieces, each with one home.
         // Checksums (SHA-256, FNV-1a), optimised in debug builds too: the tests run the debug tool, whose SHA-256
@@ -45,18 +45,18 @@ let package = Package(
         // about the running process (its memory, its CPU, elapsed time in seconds). Depends on nothing.
         .target(name: "Host", swiftSettings: swiftSettings),
         // Text in and out: JSON, lines with limits, UTF-8 checks.
-        .target(name: "TextIO", swiftSettings: swiftSettings),
+        .target(name: "TextIO", dependencies: ["Host"], swiftSettings: swiftSettings),
 
         // Pure Swift stages.
         .target(name: "Tokenizer", swiftSettings: swiftSettings),
         // What a model directory is: its manifest, where it is found, whether its weights are intact.
-        .target(name: "Models", dependencies: ["Checksum"], swiftSettings: swiftSettings),
+        .target(name: "Models", dependencies: ["Checksum", "Host"], swiftSettings: swiftSettings),
         .target(
             name: "Embedding", dependencies: ["OpenVINO", "Tokenizer", "Models", "Host"], swiftSettings: swiftSettings),
         .target(
             name: "Store", dependencies: ["SQLite", "TextIO", "Checksum", "Models", "Host"], swiftSettings: swiftSettings),
         // Vector database bulk formats (JSON Lines, Qdrant, Milvus, Vespa, NumPy) for `export` and `embed`.
-        .target(name: "Export", dependencies: ["Store", "TextIO", "Checksum"], swiftSettings: swiftSettings),
+        .target(name: "Export", dependencies: ["Store", "TextIO", "Checksum", "Host"], swiftSettings: swiftSettings),
         .target(
             name: "Pipeline",
             dependencies: ["Embedding", "Store", "TextIO", "Tokenizer", "OpenVINO", "Checksum", "Host", "Models"],
