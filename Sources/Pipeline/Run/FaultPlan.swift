@@ -1,8 +1,5 @@
 import Foundation
-
-#if canImport(Glibc)
-    import Glibc
-#endif
+import Host
 
 /// Failures injected at named points of a run, so that tests can show what a run does when each point fails.
 ///
@@ -100,7 +97,7 @@ public struct FaultPlan: Sendable, Equatable {
     func pause(at point: String) {
         guard pauses.contains(point) else { return }
         FileHandle.standardError.write(Data("ovindex: fault: pausing at \(point)\n".utf8))
-        while !(resumeFile.map { FileManager.default.fileExists(atPath: $0) } ?? true) { usleep(20_000) }
+        while !(resumeFile.map { FileManager.default.fileExists(atPath: $0) } ?? true) { System.usleep(20_000) }
     }
 
     /// Whether the inference batch `number` (1-based) is to fail.

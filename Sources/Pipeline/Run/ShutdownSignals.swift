@@ -1,9 +1,6 @@
 import Dispatch
+import Host
 import Synchronization
-
-#if canImport(Glibc)
-    import Glibc
-#endif
 
 /// Turns SIGINT and SIGTERM into a graceful shutdown: the first signal asks the run to stop reading and finish
 /// what is in flight; a second one stops it at once. Not cancellation: the first signal lets work commit.
@@ -29,13 +26,13 @@ public final class ShutdownSignals: @unchecked Sendable {
         self.onChange = onChange
         let queue = DispatchQueue(label: "ovindex.signals")
         var installed: [any DispatchSourceSignal] = []
-        for number in [SIGINT, SIGTERM] {
-            signal(number, SIG_IGN)
+        for number in [System.Signal.interrupt, System.Signal.terminate] {
+            System.ignore(signal: number)
             let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
             installed.append(source)
         }
         sources = installed
-        for (source, number) in zip(sources, [SIGINT, SIGTERM]) {
+        for (source, number) in zip(sources, [System.Signal.interrupt, System.Signal.terminate]) {
             source.setEventHandler { [weak self] in self?.received(number) }
             source.resume()
         }
@@ -43,8 +40,8 @@ public final class ShutdownSignals: @unchecked Sendable {
 
     deinit {
         for source in sources { source.cancel() }
-        signal(SIGINT, SIG_DFL)
-        signal(SIGTERM, SIG_DFL)
+        System.restoreDefault(signal: System.Signal.interrupt)
+        System.restoreDefault(signal: System.Signal.terminate)
     }
 
     public var phase: Phase { state.withLock { $0 } }
