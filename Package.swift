@@ -16,6 +16,8 @@ let swiftSettings: [SwiftSetting] = [
 
 let package = Package(
     name: "ovindex",
+    // Linux is what is built and tested (CI, the container image); macOS is declared so that the package resolves
+    // there, and Host's System keeps a Darwin branch that compiles in principle.
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "ovindex", targets: ["ovindex"])
@@ -54,7 +56,7 @@ let package = Package(
         .target(
             name: "Embedding", dependencies: ["OpenVINO", "Tokenizer", "Models", "Host"], swiftSettings: swiftSettings),
         .target(
-            name: "Store", dependencies: ["SQLite", "TextIO", "Checksum", "Models", "Host"], swiftSettings: swiftSettings),
+            name: "Store", dependencies: ["SQLite", "TextIO", "Models", "Host"], swiftSettings: swiftSettings),
         // Vector database bulk formats (JSON Lines, Qdrant, Milvus, Vespa, NumPy) for `export` and `embed`.
         .target(name: "Export", dependencies: ["Store", "TextIO", "Checksum", "Host"], swiftSettings: swiftSettings),
         .target(
@@ -63,7 +65,7 @@ let package = Package(
             swiftSettings: swiftSettings),
 
         .target(
-            name: "Retrieval", dependencies: ["Embedding", "Store", "Tokenizer", "Models", "Host", "TextIO"],
+            name: "Retrieval", dependencies: ["Embedding", "Store", "Tokenizer", "Host", "TextIO"],
             swiftSettings: swiftSettings),
 
         // The command-line tool: argument parsing, exit codes, output. No business logic.
@@ -71,7 +73,7 @@ let package = Package(
             name: "ovindex",
             dependencies: [
                 "OpenVINO", "SQLite", "Tokenizer", "TextIO", "Embedding", "Store", "Pipeline", "Retrieval", "Models",
-                "Export", "Host", "Checksum",
+                "Export", "Host",
             ],
             swiftSettings: swiftSettings
         ),
