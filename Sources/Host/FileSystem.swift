@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// What kind of file system a path lives on, as far as a store cares: SQLite's write-ahead log needs shared
 /// memory that only one machine sees, and its locks need POSIX locks that network file systems do not keep
@@ -15,15 +15,9 @@ public enum FileSystem {
     ///
     /// A debug build also answers "nfs (simulated)" when `OVINDEX_FAULTS` lists `network-fs`, so that tests can
     /// show what a command does on such a mount without one.
-    public static func network(
-        at path: String, environment: [String: String] = ProcessInfo.processInfo.environment
-    ) -> Network? {
+    public static func network(at path: String, environment: Environment = .current) -> Network? {
         #if DEBUG
-            if let faults = environment["OVINDEX_FAULTS"],
-                faults.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == "network-fs" })
-            {
-                return Network(name: "nfs (simulated)")
-            }
+            if environment.faultEntries.contains("network-fs") { return Network(name: "nfs (simulated)") }
         #endif
         // The folder the store's file really lives in: a store path that is a symbolic link is followed, as
         // SQLite follows it. The folder is opened, not only looked at, so that an automount is mounted first.
@@ -44,10 +38,8 @@ public enum FileSystem {
     /// The network file system that forbids writing a store at `path`, nil when it may be written:
     /// `network(at:)`, unless `OVINDEX_NETWORK_STORE=allow` (for one writer and no other reader at a time, on a
     /// mount whose locks are known to work, at the user's risk).
-    public static func storeRefusal(
-        at path: String, environment: [String: String] = ProcessInfo.processInfo.environment
-    ) -> Network? {
-        environment["OVINDEX_NETWORK_STORE"] == "allow" ? nil : network(at: path, environment: environment)
+    public static func storeRefusal(at path: String, environment: Environment = .current) -> Network? {
+        environment.allowsNetworkStore ? nil : network(at: path, environment: environment)
     }
 
     /// Why a store is not written on `network`, and the way out, for error messages.
