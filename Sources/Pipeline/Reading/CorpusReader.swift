@@ -52,12 +52,14 @@ public struct CorpusReader: Sendable {
             }
             if info.isDirectory && source.format == .files {
                 guard System.Directory(source.path) != nil else {
-                    throw SourceError(path: source.path, message: "cannot be read: \(FileWalker.error(System.lastError))")
+                    throw SourceError(
+                        path: source.path, message: "cannot be read: \(FileWalker.error(System.lastError))")
                 }
             } else if info.isRegularFile {
                 let descriptor = System.open(source.path, [.readOnly, .nonBlocking, .closeOnExec])
                 guard descriptor >= 0 else {
-                    throw SourceError(path: source.path, message: "cannot be read: \(FileWalker.error(System.lastError))")
+                    throw SourceError(
+                        path: source.path, message: "cannot be read: \(FileWalker.error(System.lastError))")
                 }
                 System.close(descriptor)
             } else {

@@ -173,8 +173,8 @@ struct FileWalker {
 
     private mutating func level(_ folder: String, realFolder: String, relative: String) -> Level? {
         if faults.listFailures.contains(relative) {
-            pending.append(
-                .unreadable(path: folder, relative: relative, detail: Self.error(System.Errno.permissionDenied) + " (injected)"))
+            let detail = Self.error(System.Errno.permissionDenied) + " (injected)"
+            pending.append(.unreadable(path: folder, relative: relative, detail: detail))
             return nil
         }
         guard let directory = System.Directory(folder) else {
