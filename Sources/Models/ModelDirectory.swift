@@ -90,9 +90,9 @@ public struct ModelDirectory: Sendable, Equatable {
     /// 2. an existing directory path is used as is;
     /// 3. a bare name is looked up in the models folder: `$OVINDEX_MODELS`, `./data/models`, and the
     ///    `data/models` of the checkout the running binary was built in.
-    public static func resolve(_ nameOrPath: String?, environment: Environment = .current) throws(ModelError)
-        -> ModelDirectory
-    {
+    public static func resolve(
+        _ nameOrPath: String?, environment: Environment = .current
+    ) throws(ModelError) -> ModelDirectory {
         let requested = nameOrPath ?? environment.model ?? defaultModelName
         var isDirectory: ObjCBool = false
         if requested.contains("/")

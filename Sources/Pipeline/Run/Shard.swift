@@ -35,9 +35,9 @@ public struct Shard: Sendable, Equatable, CustomStringConvertible {
     /// Kubernetes Indexed Jobs set `JOB_COMPLETION_INDEX` (the count comes from `count`: the definition's
     /// `shards` or `--shards`); Slurm job arrays set `SLURM_ARRAY_TASK_ID` and `SLURM_ARRAY_TASK_COUNT`
     /// (ids are counted from `SLURM_ARRAY_TASK_MIN`, so `--array=1-4` gives shards 0 to 3).
-    public static func fromEnvironment(_ environment: Environment = .current, count: Int?) throws(ShardError)
-        -> Shard?
-    {
+    public static func fromEnvironment(
+        _ environment: Environment = .current, count: Int?
+    ) throws(ShardError) -> Shard? {
         if let text = environment.jobCompletionIndex {
             guard let index = Int(text) else { throw ShardError("JOB_COMPLETION_INDEX is '\(text)', not a number") }
             guard let count else {
