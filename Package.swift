@@ -16,6 +16,8 @@ let swiftSettings: [SwiftSetting] = [
 
 let package = Package(
     name: "ovindex",
+    // Linux is what is built and tested (CI, the container image); macOS is declared so that the package resolves
+    // there, and Host's System keeps a Darwin branch that compiles in principle.
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "ovindex", targets: ["ovindex"])
@@ -41,7 +43,8 @@ let package = Package(
         .target(
             name: "Checksum",
             swiftSettings: swiftSettings + [.unsafeFlags(["-O"], .when(configuration: .debug))]),
-        // Facts about the running process: its memory, elapsed time in seconds.
+        // The operating system: `System` (every POSIX call, the only module that imports Glibc or Darwin) and facts
+        // about the running process (its memory, its CPU, elapsed time in seconds). Depends on nothing.
         .target(name: "Host", swiftSettings: swiftSettings),
         // Text in and out: JSON, lines with limits, UTF-8 checks.
         .target(name: "TextIO", dependencies: ["Host"], swiftSettings: swiftSettings),
@@ -55,7 +58,7 @@ let package = Package(
         .target(
             name: "Embedding", dependencies: ["OpenVINO", "Tokenizer", "Models", "Host"], swiftSettings: swiftSettings),
         .target(
-            name: "Store", dependencies: ["SQLite", "TextIO", "Checksum", "Models", "Host"], swiftSettings: swiftSettings),
+            name: "Store", dependencies: ["SQLite", "TextIO", "Models", "Host"], swiftSettings: swiftSettings),
         // Vector database bulk formats (JSON Lines, Qdrant, Milvus, Vespa, NumPy) for `export` and `embed`.
         .target(name: "Export", dependencies: ["Store", "TextIO", "Checksum", "Host"], swiftSettings: swiftSettings),
         .target(
@@ -66,7 +69,7 @@ let package = Package(
             swiftSettings: swiftSettings),
 
         .target(
-            name: "Retrieval", dependencies: ["Embedding", "Store", "Tokenizer", "Models", "Host", "TextIO", "Settings"],
+            name: "Retrieval", dependencies: ["Embedding", "Store", "Tokenizer", "Models", "Host", "TextIO"],
             swiftSettings: swiftSettings),
 
         // The command-line tool: argument parsing, exit codes, output. No business logic.
@@ -103,7 +106,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "PipelineTests", dependencies: ["Pipeline", "TestSupport", "Checksum", "Models"],
+            name: "PipelineTests", dependencies: ["Pipeline", "TestSupport", "Checksum", "Models", "Host"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "StoreTests", dependencies: ["Store", "TestSupport", "Checksum", "Models"],

@@ -39,14 +39,10 @@ struct LoadedModel: Sendable {
     /// has, since every process would pin to the same first cores (two one-thread workers ran at half speed).
     /// `OVINDEX_CPU_PINNING=yes|no` decides instead (to measure both).
     static func cpuPinning(
-        threads: Int?, environment: [String: String] = ProcessInfo.processInfo.environment,
-        cpus: Int = ProcessInfo.processInfo.activeProcessorCount
+        threads: Int?, environment: Environment = .current, cpus: Int = ProcessInfo.processInfo.activeProcessorCount
     ) -> Bool? {
-        switch environment["OVINDEX_CPU_PINNING"]?.lowercased() {
-        case "yes"?: return true
-        case "no"?: return false
-        default: return threads.map { $0 < cpus ? false : nil } ?? nil
-        }
+        if let pinning = environment.cpuPinning { return pinning }
+        return threads.map { $0 < cpus ? false : nil } ?? nil
     }
 
     /// Runs one padded batch on a request of its own (waiting while all are busy) and reads its result with

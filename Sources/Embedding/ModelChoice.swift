@@ -3,10 +3,6 @@ public import Host
 public import Models
 import OpenVINO
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// Which variant of the default model a new store is built with on this machine, and why: the figures
 /// `ModelProbe` measured, the CPU they were measured on and the bar they had to pass. Kept in the cache
 /// directory (`model-choice.json`), valid while the CPU, OpenVINO and the installed variants stay the same.
@@ -76,9 +72,9 @@ public struct ModelChoice: Sendable, Equatable, Codable {
         guard let folder = CacheDirectory.folder("machine") else { return }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        let temporary = folder + "/." + Self.fileName + ".\(getpid())"
+        let temporary = folder + "/." + Self.fileName + ".\(System.getpid())"
         try encoder.encode(self).write(to: URL(fileURLWithPath: temporary))
         // Renamed into place: a concurrent reader sees the old choice or the new one, never half of one.
-        _ = rename(temporary, folder + "/" + Self.fileName)
+        System.rename(temporary, folder + "/" + Self.fileName)
     }
 }

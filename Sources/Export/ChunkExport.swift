@@ -1,11 +1,8 @@
 import Checksum
 import Foundation
+import Host
 public import Store
 import TextIO
-
-#if canImport(Glibc)
-    import Glibc
-#endif
 
 /// Streams a store's chunks in an export format, one row at a time (memory stays flat whatever the store's
 /// size). Every chunk has a stable id, the same in every export and after a merge.
@@ -120,16 +117,15 @@ final class OutputDescriptor {
 
     init(path: String) throws(ExportError) {
         self.path = path
-        descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        descriptor = System.open(path, [.writeOnly, .create, .truncate, .closeOnExec], permissions: 0o644)
         guard descriptor >= 0 else { throw ExportError(path: path, message: Self.error("cannot write")) }
     }
 
     func write(_ bytes: [UInt8]) throws(ExportError) {
         var offset = 0
         while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+            let written = bytes[offset...].withUnsafeBytes { System.write(descriptor, $0) }
             if written < 0 {
-                if errno == EINTR { continue }
                 throw ExportError(path: path, message: Self.error("write failed"))
             }
             offset += written
@@ -138,13 +134,13 @@ final class OutputDescriptor {
 
     func close() throws(ExportError) {
         closed = true
-        if Glibc.close(descriptor) != 0 { throw ExportError(path: path, message: Self.error("cannot finish writing")) }
+        if System.close(descriptor) != 0 { throw ExportError(path: path, message: Self.error("cannot finish writing")) }
     }
 
     deinit {
         // An export that failed half-way does not leak its descriptor.
-        if !closed { Glibc.close(descriptor) }
+        if !closed { System.close(descriptor) }
     }
 
-    private static func error(_ what: String) -> String { "\(what): \(String(cString: strerror(errno)))" }
+    private static func error(_ what: String) -> String { "\(what): \(System.lastErrorText)" }
 }

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import Host
 
 /// Writes a float32 matrix in NumPy's .npy format (version 1.0, little-endian, C order) without holding it
 /// in memory: rows go to a temporary file, and `finish` writes the header, now that the row count is known,
@@ -13,7 +9,7 @@ public final class NPYWriter {
     /// NumPy's type code: "<f4" (float32 matrices) or "<i8" (an int64 vector, one value per row).
     public let descr: String
     private let temporaryPath: String
-    private let file: UnsafeMutablePointer<FILE>
+    private let file: System.Stream
 
     /// - Parameter directory: where the temporary row file goes (next to the destination keeps it on one disk).
     ///
@@ -21,19 +17,13 @@ public final class NPYWriter {
     public init(columns: Int, directory: String, descr: String = "<f4") throws(ExportError) {
         self.columns = columns
         self.descr = descr
-        var template = Array((directory + "/.ovindex-npy-XXXXXX").utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { buffer in
-            buffer.baseAddress.map { mkstemp($0) } ?? -1
+        guard let (fd, path) = System.makeTemporaryFile(prefix: directory + "/.ovindex-npy-") else {
+            throw ExportError(path: directory, message: "cannot create a temporary file: \(System.lastErrorText)")
         }
-        guard fd >= 0 else {
-            throw ExportError(
-                path: directory, message: "cannot create a temporary file: \(String(cString: strerror(errno)))")
-        }
-        let path = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        guard let file = fdopen(fd, "w+b") else {
-            let message = String(cString: strerror(errno))
-            close(fd)
-            unlink(path)
+        guard let file = System.openStream(fd, mode: "w+b") else {
+            let message = System.lastErrorText
+            System.close(fd)
+            System.unlink(path)
             throw ExportError(path: path, message: "cannot open the temporary file: \(message)")
         }
         temporaryPath = path
@@ -41,8 +31,8 @@ public final class NPYWriter {
     }
 
     deinit {
-        fclose(file)
-        unlink(temporaryPath)
+        System.close(file)
+        System.unlink(temporaryPath)
     }
 
     ///
@@ -53,10 +43,10 @@ public final class NPYWriter {
                 path: temporaryPath, message: "a row of \(row.count) values in a matrix of \(columns) columns")
         }
         #if _endian(little)
-            row.withUnsafeBytes { _ = fwrite($0.baseAddress, 1, $0.count, file) }
+            row.withUnsafeBytes { _ = System.write(file, $0) }
         #else
             let swapped = row.map { $0.bitPattern.littleEndian }
-            swapped.withUnsafeBytes { _ = fwrite($0.baseAddress, 1, $0.count, file) }
+            swapped.withUnsafeBytes { _ = System.write(file, $0) }
         #endif
         rows += 1
     }
@@ -64,7 +54,7 @@ public final class NPYWriter {
     /// Appends one int64 value (for a writer made with descr "<i8" and one column).
     public func append(_ value: Int64) {
         precondition(descr == "<i8" && columns == 1, "an int64 value in a \(descr) matrix")
-        withUnsafeBytes(of: value.littleEndian) { _ = fwrite($0.baseAddress, 1, $0.count, file) }
+        withUnsafeBytes(of: value.littleEndian) { _ = System.write(file, $0) }
         rows += 1
     }
 
@@ -72,23 +62,23 @@ public final class NPYWriter {
     ///
     /// - Throws: `ExportError` when the rows could not be written or read back, or the destination written.
     public func finish(to descriptor: Int32) throws(ExportError) {
-        guard fflush(file) == 0, ferror(file) == 0 else {
-            throw ExportError(path: temporaryPath, message: "write failed: \(String(cString: strerror(errno)))")
+        guard System.flush(file) == 0, !System.hasError(file) else {
+            throw ExportError(path: temporaryPath, message: "write failed: \(System.lastErrorText)")
         }
         try writeAll(
             descriptor,
             descr == "<i8" && columns == 1
                 ? Self.header(descr: descr, shape: "(\(rows),)")
                 : Self.header(descr: descr, shape: "(\(rows), \(columns))"))
-        rewind(file)
+        System.rewind(file)
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
         while true {
-            let count = buffer.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }
+            let count = buffer.withUnsafeMutableBytes { System.read(file, into: $0) }
             if count == 0 { break }
             try writeAll(descriptor, Array(buffer[0..<count]))
         }
-        guard ferror(file) == 0 else {
-            throw ExportError(path: temporaryPath, message: "read failed: \(String(cString: strerror(errno)))")
+        guard !System.hasError(file) else {
+            throw ExportError(path: temporaryPath, message: "read failed: \(System.lastErrorText)")
         }
     }
 
@@ -109,10 +99,9 @@ public final class NPYWriter {
     private func writeAll(_ descriptor: Int32, _ bytes: [UInt8]) throws(ExportError) {
         var offset = 0
         while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+            let written = bytes[offset...].withUnsafeBytes { System.write(descriptor, $0) }
             if written < 0 {
-                if errno == EINTR { continue }
-                throw ExportError(path: "output", message: "write failed: \(String(cString: strerror(errno)))")
+                throw ExportError(path: "output", message: "write failed: \(System.lastErrorText)")
             }
             offset += written
         }

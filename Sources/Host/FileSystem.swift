@@ -1,8 +1,4 @@
-public import Foundation
-
-#if canImport(Glibc)
-    import Glibc
-#endif
+import Foundation
 
 /// What kind of file system a path lives on, as far as a store cares: SQLite's write-ahead log needs shared
 /// memory that only one machine sees, and its locks need POSIX locks that network file systems do not keep
@@ -19,42 +15,31 @@ public enum FileSystem {
     ///
     /// A debug build also answers "nfs (simulated)" when `OVINDEX_FAULTS` lists `network-fs`, so that tests can
     /// show what a command does on such a mount without one.
-    public static func network(
-        at path: String, environment: [String: String] = ProcessInfo.processInfo.environment
-    ) -> Network? {
+    public static func network(at path: String, environment: Environment = .current) -> Network? {
         #if DEBUG
-            if let faults = environment["OVINDEX_FAULTS"],
-                faults.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == "network-fs" })
-            {
-                return Network(name: "nfs (simulated)")
-            }
+            if environment.faultEntries.contains("network-fs") { return Network(name: "nfs (simulated)") }
         #endif
         // The folder the store's file really lives in: a store path that is a symbolic link is followed, as
         // SQLite follows it. The folder is opened, not only looked at, so that an automount is mounted first.
         var target = path
-        var link = stat()
-        if lstat(path, &link) == 0, link.st_mode & S_IFMT == S_IFLNK, let resolved = realpath(path, nil) {
-            target = String(cString: resolved)
-            free(resolved)
+        if System.lstat(path)?.isSymbolicLink == true, let resolved = System.realpath(path) {
+            target = resolved
         }
         let folder = URL(fileURLWithPath: target).deletingLastPathComponent().path
-        let descriptor = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        let descriptor = System.open(folder, [.readOnly, .directory, .closeOnExec])
         guard descriptor >= 0 else { return nil }
-        defer { close(descriptor) }
-        var info = stat()
-        guard fstat(descriptor, &info) == 0,
+        defer { System.close(descriptor) }
+        guard let info = System.fstat(descriptor),
             let mounts = try? String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8)
         else { return nil }
-        return network(device: UInt64(info.st_dev), mountInfo: mounts)
+        return network(device: info.device, mountInfo: mounts)
     }
 
     /// The network file system that forbids writing a store at `path`, nil when it may be written:
     /// `network(at:)`, unless `OVINDEX_NETWORK_STORE=allow` (for one writer and no other reader at a time, on a
     /// mount whose locks are known to work, at the user's risk).
-    public static func storeRefusal(
-        at path: String, environment: [String: String] = ProcessInfo.processInfo.environment
-    ) -> Network? {
-        environment["OVINDEX_NETWORK_STORE"] == "allow" ? nil : network(at: path, environment: environment)
+    public static func storeRefusal(at path: String, environment: Environment = .current) -> Network? {
+        environment.allowsNetworkStore ? nil : network(at: path, environment: environment)
     }
 
     /// Why a store is not written on `network`, and the way out, for error messages.

@@ -1,9 +1,3 @@
-import Foundation
-
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// This process's memory as Linux reports it in /proc/self/status.
 public enum ProcessMemory {
     /// Resident set size in bytes (VmRSS), or nil where /proc is unavailable.
@@ -17,7 +11,7 @@ public enum ProcessMemory {
     }
 
     private static func field(_ name: String) -> Int? {
-        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }
+        guard let status = read("/proc/self/status") else { return nil }
         for line in status.split(separator: "\n") {
             guard line.hasPrefix(name + ":") else { continue }
             let parts = line.split(separator: " ", omittingEmptySubsequences: true)
@@ -25,5 +19,20 @@ public enum ProcessMemory {
             return kilobytes * 1024
         }
         return nil
+    }
+
+    /// The whole of a small file (its size as /proc tells it is 0), nil when it cannot be read.
+    private static func read(_ path: String) -> String? {
+        let descriptor = System.open(path, [.readOnly, .closeOnExec])
+        guard descriptor >= 0 else { return nil }
+        defer { System.close(descriptor) }
+        var bytes: [UInt8] = []
+        var block = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = block.withUnsafeMutableBytes { System.read(descriptor, into: $0) }
+            guard count >= 0 else { return nil }
+            if count == 0 { return String(decoding: bytes, as: UTF8.self) }
+            bytes.append(contentsOf: block[..<count])
+        }
     }
 }

@@ -1,9 +1,6 @@
 import Checksum
 import Foundation
-
-#if canImport(Glibc)
-    import Glibc
-#endif
+import Host
 
 extension ModelDirectory {
     /// What a weights check did.
@@ -22,13 +19,12 @@ extension ModelDirectory {
     }
 
     private static func identity(_ file: String) throws(ModelError) -> [String] {
-        var info = stat()
-        guard stat(file, &info) == 0 else {
-            throw ModelError(path: file, message: "cannot be read: \(String(cString: strerror(errno)))")
+        guard let info = System.stat(file) else {
+            throw ModelError(path: file, message: "cannot be read: \(System.lastErrorText)")
         }
         return [
-            String(info.st_dev), String(info.st_ino), String(info.st_size),
-            "\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)", "\(info.st_ctim.tv_sec).\(info.st_ctim.tv_nsec)",
+            String(info.device), String(info.inode), String(info.size),
+            "\(info.modifiedSeconds).\(info.modifiedNanoseconds)", "\(info.changedSeconds).\(info.changedNanoseconds)",
         ]
     }
 
@@ -51,18 +47,17 @@ extension ModelDirectory {
     }
 
     static func sha256(_ path: String) throws(ModelError) -> String {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        let descriptor = System.open(path, [.readOnly, .closeOnExec])
         guard descriptor >= 0 else {
-            throw ModelError(path: path, message: "cannot be read: \(String(cString: strerror(errno)))")
+            throw ModelError(path: path, message: "cannot be read: \(System.lastErrorText)")
         }
-        defer { close(descriptor) }
+        defer { System.close(descriptor) }
         var hasher = SHA256()
         var block = [UInt8](repeating: 0, count: 1 << 20)
         while true {
-            let count = block.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+            let count = block.withUnsafeMutableBytes { System.read(descriptor, into: $0) }
             if count < 0 {
-                if errno == EINTR { continue }
-                throw ModelError(path: path, message: "cannot be read: \(String(cString: strerror(errno)))")
+                throw ModelError(path: path, message: "cannot be read: \(System.lastErrorText)")
             }
             if count == 0 { break }
             block.withUnsafeBytes { hasher.update(UnsafeRawBufferPointer(rebasing: $0[..<count])) }

@@ -1,4 +1,5 @@
 import Foundation
+public import Host
 
 /// A model directory made by setup or `scripts/convert_model.py`: IR files, tokenizer, and `manifest.json`.
 public struct ModelDirectory: Sendable, Equatable {
@@ -89,9 +90,10 @@ public struct ModelDirectory: Sendable, Equatable {
     /// 2. an existing directory path is used as is;
     /// 3. a bare name is looked up in the models folder: `$OVINDEX_MODELS`, `./data/models`, and the
     ///    `data/models` of the checkout the running binary was built in.
-    public static func resolve(_ nameOrPath: String?) throws(ModelError) -> ModelDirectory {
-        let environment = ProcessInfo.processInfo.environment
-        let requested = nameOrPath ?? environment["OVINDEX_MODEL"] ?? defaultModelName
+    public static func resolve(
+        _ nameOrPath: String?, environment: Environment = .current
+    ) throws(ModelError) -> ModelDirectory {
+        let requested = nameOrPath ?? environment.model ?? defaultModelName
         var isDirectory: ObjCBool = false
         if requested.contains("/")
             || FileManager.default.fileExists(atPath: requested, isDirectory: &isDirectory)
@@ -114,14 +116,14 @@ public struct ModelDirectory: Sendable, Equatable {
     ///
     /// - Throws: `ModelError` when the store's model is not found by name (it was built with a directory
     ///   outside the models folder): the caller must say where it is.
-    public static func resolve(_ requested: String?, storeModelName: String?) throws(ModelError) -> ModelDirectory {
-        guard requested == nil, ProcessInfo.processInfo.environment["OVINDEX_MODEL"] == nil,
-            let name = storeModelName, !name.isEmpty
-        else {
-            return try resolve(requested)
+    public static func resolve(
+        _ requested: String?, storeModelName: String?, environment: Environment = .current
+    ) throws(ModelError) -> ModelDirectory {
+        guard requested == nil, environment.model == nil, let name = storeModelName, !name.isEmpty else {
+            return try resolve(requested, environment: environment)
         }
         do {
-            return try resolve(name)
+            return try resolve(name, environment: environment)
         } catch {
             throw ModelError(
                 path: name,
@@ -148,9 +150,9 @@ public struct ModelDirectory: Sendable, Equatable {
         return variants
     }
 
-    static func modelRoots(environment: [String: String]) -> [String] {
+    static func modelRoots(environment: Environment) -> [String] {
         var roots: [String] = []
-        if let root = environment["OVINDEX_MODELS"] { roots.append(root) }
+        if let root = environment.modelsFolder { roots.append(root) }
         roots.append(FileManager.default.currentDirectoryPath + "/data/models")
         // .build/<triple>/<config>/ovindex -> checkout/data/models
         let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()

@@ -1,7 +1,4 @@
 import Host
-#if canImport(Glibc)
-    import Glibc
-#endif
 
 /// An exclusive lock on a folder of OpenVINO's model cache, held while a model is compiled through it.
 ///
@@ -26,52 +23,48 @@ final class CompileCacheLock {
     ///   ran out; the caller then compiles without the cache.
     init(folder: String, timeout: Duration) throws(CompileCacheLockError) {
         let path = folder + "/" + Self.fileName
-        var fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0o644)
-        let createError = errno
+        var fd = System.open(path, [.readWrite, .create, .noFollow, .nonBlocking, .closeOnExec], permissions: 0o644)
+        let createError = System.lastError
         if fd < 0 {
             // A folder this process may only read (a volume mounted read-only) can still be locked through a lock
             // file that is already there: flock needs no write access.
-            fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+            fd = System.open(path, [.readOnly, .noFollow, .nonBlocking, .closeOnExec])
         }
         guard fd >= 0 else {
             throw CompileCacheLockError(
-                message: "cannot open its lock file \(path): \(String(cString: strerror(createError)))")
+                message: "cannot open its lock file \(path): \(System.errorText(createError))")
         }
         let deadline = ContinuousClock.now + timeout
-        while flock(fd, LOCK_EX | LOCK_NB) != 0 {
-            let code = errno
-            guard code == EWOULDBLOCK || code == EINTR else {
-                close(fd)
-                throw CompileCacheLockError(message: "cannot lock \(path): \(String(cString: strerror(code)))")
+        while System.lockExclusively(fd) != 0 {
+            let code = System.lastError
+            guard code == System.Errno.wouldBlock || code == System.Errno.interrupted else {
+                System.close(fd)
+                throw CompileCacheLockError(message: "cannot lock \(path): \(System.errorText(code))")
             }
             guard ContinuousClock.now < deadline else {
-                close(fd)
+                System.close(fd)
                 throw CompileCacheLockError(
                     message: "other processes have held its lock \(path) for over \(timeout)")
             }
-            usleep(20_000)
+            System.usleep(20_000)
         }
         descriptor = fd
     }
 
     deinit {
         // Closing the only descriptor of the open file description releases the lock.
-        close(descriptor)
+        System.close(descriptor)
     }
 
     /// The first entry of `folder` that is not a regular file, if any. OpenVINO opens a cached blob without
     /// looking at what it is: a fifo under a blob's name blocked the compile forever.
     static func irregularEntry(in folder: String) -> String? {
-        guard let directory = opendir(folder) else { return nil }
-        defer { closedir(directory) }
-        while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { bytes in
-                String(decoding: bytes.prefix(while: { $0 != 0 }), as: UTF8.self)
-            }
+        guard let directory = System.Directory(folder) else { return nil }
+        while let entry = directory.next() {
+            let name = String(decoding: entry, as: UTF8.self)
             guard name != "." && name != ".." else { continue }
-            var info = stat()
-            guard lstat(folder + "/" + name, &info) == 0 else { continue }
-            if info.st_mode & S_IFMT != S_IFREG { return folder + "/" + name }
+            guard let info = System.lstat(folder + "/" + name) else { continue }
+            if !info.isRegularFile { return folder + "/" + name }
         }
         return nil
     }

@@ -1,10 +1,5 @@
 internal import COpenVINO
-
-#if canImport(Glibc)
-    private import Glibc
-#elseif canImport(Darwin)
-    private import Darwin
-#endif
+import Host
 
 /// The OpenVINO runtime entry point (`ov_core_t`): reads models and compiles them for a device.
 ///
@@ -100,8 +95,8 @@ public final class Core: @unchecked Sendable {
 
 /// Calls `body` with a C array of C strings that stays valid for the duration of the call.
 func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> R) -> R {
-    let duplicated = strings.map { strdup($0) }
-    defer { duplicated.forEach { free($0) } }
+    let duplicated = strings.map { System.duplicate($0) }
+    defer { duplicated.forEach { System.free($0) } }
     // A trailing nil keeps the array non-empty, so its base address always exists.
     let pointers: [UnsafePointer<CChar>?] = duplicated.map { $0.map { UnsafePointer($0) } } + [nil]
     return pointers.withUnsafeBufferPointer { buffer in

@@ -1,9 +1,6 @@
 import Dispatch
+import Host
 import Synchronization
-
-#if canImport(Glibc)
-    import Glibc
-#endif
 
 /// Loads each model once per process, however many tasks ask for it at the same time (single flight).
 ///
@@ -56,7 +53,7 @@ public final class ModelCache: Sendable {
     /// Writes "ovindex: warning: <text>" on standard error.
     public static func writeToStandardError(_ text: String) {
         let line = Array("ovindex: warning: \(text)\n".utf8)
-        line.withUnsafeBytes { _ = write(2, $0.baseAddress, $0.count) }
+        line.withUnsafeBytes { _ = System.write(2, $0) }
     }
 
     /// How many times a model was actually read and compiled (not served from the cache).

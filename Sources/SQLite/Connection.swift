@@ -1,8 +1,5 @@
 internal import CSQLite
-
-#if canImport(Glibc)
-    import Glibc
-#endif
+import Host
 
 /// An open SQLite database (`sqlite3*`), configured for one writer and many readers. Closed on `deinit`.
 ///
@@ -96,7 +93,7 @@ public final class Connection {
     /// nobody has the database open for writing (no `-wal` file): then reading it as immutable is safe.
     private static func needsImmutable(_ error: SQLiteError, path: String) -> Bool {
         guard error.primaryCode == SQLITE_CANTOPEN || error.primaryCode == SQLITE_READONLY else { return false }
-        return access(path, R_OK) == 0 && access(path + "-wal", F_OK) != 0
+        return System.access(path, .readable) == 0 && System.access(path + "-wal", .exists) != 0
     }
 
     /// `file:` URI for `path` with `immutable=1` (https://www.sqlite.org/uri.html): every byte but letters,

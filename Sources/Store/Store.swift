@@ -1,9 +1,5 @@
 import Foundation
 import Host
-
-#if canImport(Glibc)
-    import Glibc
-#endif
 import SQLite
 
 /// The vector store: one SQLite file holding documents, chunks, their vectors (f32 and int8), full-text index,
@@ -49,8 +45,7 @@ public final class Store {
         let exists = FileManager.default.fileExists(atPath: path)
         if exists {
             // A fifo would block the open, a device would be read (or overwritten) as a database.
-            var info = stat()
-            guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
+            guard System.stat(path)?.isRegularFile == true else {
                 throw StoreError(.notAStore, path: path, message: "is not a regular file, so not a store; nothing was changed")
             }
         }

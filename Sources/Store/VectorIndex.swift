@@ -1,4 +1,5 @@
 import Dispatch
+import Host
 
 /// The store's int8 vector codes in one contiguous block of memory, for scanning every chunk per query.
 ///
@@ -197,14 +198,4 @@ struct TopK {
     }
 }
 
-private let activeProcessors: Int = {
-    #if canImport(Glibc)
-        return Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
-    #else
-        return 1
-    #endif
-}()
-
-#if canImport(Glibc)
-    import Glibc
-#endif
+private let activeProcessors = System.onlineProcessorCount()

@@ -1,9 +1,4 @@
 public import Host
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
 
 /// Reads a file or standard input line by line, with a limit on line length that bounds memory.
 ///
@@ -39,14 +34,12 @@ public final class LineReader {
         self.maximumBytes = maximumBytes
         chunk = [UInt8](repeating: 0, count: chunkSize)
         if let path, path != "-" {
-            let fd = open(path, O_RDONLY | O_CLOEXEC)
+            let fd = System.open(path, [.readOnly, .closeOnExec])
             guard fd >= 0 else {
-                throw TextInputError(
-                    input: path, line: nil, message: "cannot open: \(String(cString: strerror(errno)))")
+                throw TextInputError(input: path, line: nil, message: "cannot open: \(System.lastErrorText)")
             }
-            var info = stat()
-            if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
-                close(fd)
+            if System.fstat(fd)?.isDirectory == true {
+                System.close(fd)
                 throw TextInputError(input: path, line: nil, message: "is a directory, not a file")
             }
             descriptor = fd
@@ -60,7 +53,7 @@ public final class LineReader {
     }
 
     deinit {
-        if ownsDescriptor { close(descriptor) }
+        if ownsDescriptor { System.close(descriptor) }
     }
 
     /// The next line, or nil at the end of the input.
@@ -75,11 +68,9 @@ public final class LineReader {
                 if chunkStart == chunkEnd { break }
             }
             sawAny = true
-            let newline = chunk.withUnsafeBufferPointer { buffer -> Int? in
-                guard let base = buffer.baseAddress,
-                    let found = memchr(base + chunkStart, 0x0A, chunkEnd - chunkStart)
-                else { return nil }
-                return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+            let newline = chunk.withUnsafeBytes { buffer in
+                System.firstIndex(of: 0x0A, in: UnsafeRawBufferPointer(rebasing: buffer[chunkStart..<chunkEnd]))
+                    .map { chunkStart + $0 }
             }
             let end = newline ?? chunkEnd
             let count = end - chunkStart
@@ -107,18 +98,12 @@ public final class LineReader {
     private func refill() throws(TextInputError) {
         chunkStart = 0
         chunkEnd = 0
-        while true {
-            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw TextInputError(
-                    input: path, line: lineNumber + 1,
-                    message: "read failed: \(String(cString: strerror(errno)))")
-            }
-            if count == 0 { atEnd = true }
-            chunkEnd = count
-            return
+        let count = chunk.withUnsafeMutableBytes { System.read(descriptor, into: $0) }
+        if count < 0 {
+            throw TextInputError(input: path, line: lineNumber + 1, message: "read failed: \(System.lastErrorText)")
         }
+        if count == 0 { atEnd = true }
+        chunkEnd = count
     }
 }
 

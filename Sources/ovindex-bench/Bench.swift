@@ -1,5 +1,6 @@
 import Host
 import Foundation
+import Host
 import Store
 import TestSupport
 import Tokenizer
@@ -16,7 +17,7 @@ struct Bench {
         let arguments = Array(CommandLine.arguments.dropFirst())
         guard let command = arguments.first else {
             FileHandle.standardError.write(Data("usage: ovindex-bench tokenize|store-fill|store-query ...\n".utf8))
-            exit(64)
+            System.exit(64)
         }
         switch command {
         case "tokenize":
@@ -38,7 +39,7 @@ struct Bench {
             try GeneratedCorpus.write(to: URL(fileURLWithPath: arguments[1]), documents: documents, words: 800)
         default:
             FileHandle.standardError.write(Data("unknown benchmark \(command)\n".utf8))
-            exit(64)
+            System.exit(64)
         }
     }
 

@@ -1,9 +1,5 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import Host
 
 let status = await Tool.main(CommandLine.arguments)
 Terminal.output.flush()
-exit(status)
+System.exit(status)

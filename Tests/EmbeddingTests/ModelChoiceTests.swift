@@ -58,19 +58,23 @@ import Testing
     }
 
     @Test func pinningIsOffWhenAProcessUsesFewerThreadsThanTheMachineHas() {
-        #expect(LoadedModel.cpuPinning(threads: nil, environment: [:], cpus: 2) == nil)
-        #expect(LoadedModel.cpuPinning(threads: 1, environment: [:], cpus: 2) == false)
-        #expect(LoadedModel.cpuPinning(threads: 2, environment: [:], cpus: 2) == nil)
-        #expect(LoadedModel.cpuPinning(threads: 1, environment: ["OVINDEX_CPU_PINNING": "yes"], cpus: 2) == true)
-        #expect(LoadedModel.cpuPinning(threads: nil, environment: ["OVINDEX_CPU_PINNING": "no"], cpus: 2) == false)
+        #expect(LoadedModel.cpuPinning(threads: nil, environment: Environment([:]), cpus: 2) == nil)
+        #expect(LoadedModel.cpuPinning(threads: 1, environment: Environment([:]), cpus: 2) == false)
+        #expect(LoadedModel.cpuPinning(threads: 2, environment: Environment([:]), cpus: 2) == nil)
+        let yes = Environment(["OVINDEX_CPU_PINNING": "yes"])
+        let no = Environment(["OVINDEX_CPU_PINNING": "no"])
+        #expect(LoadedModel.cpuPinning(threads: 1, environment: yes, cpus: 2) == true)
+        #expect(LoadedModel.cpuPinning(threads: nil, environment: no, cpus: 2) == false)
     }
 
     @Test func theCacheDirectoryFollowsTheEnvironmentAndCanBeTurnedOff() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ovindex-cache-\(UUID())").path
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        #expect(CacheDirectory.folder("machine", environment: ["OVINDEX_CACHE_DIR": folder]) == folder + "/machine")
+        let configured = Environment(["OVINDEX_CACHE_DIR": folder])
+        #expect(CacheDirectory.folder("machine", environment: configured) == folder + "/machine")
         #expect(FileManager.default.fileExists(atPath: folder + "/machine"))
-        #expect(CacheDirectory.folder("machine", environment: ["OVINDEX_CACHE_DIR": ""]) == nil)
-        #expect(CacheDirectory.folder("m", environment: ["HOME": "/h", "XDG_CACHE_HOME": folder]) == folder + "/ovindex/m")
+        #expect(CacheDirectory.folder("machine", environment: Environment(["OVINDEX_CACHE_DIR": ""])) == nil)
+        let xdg = Environment(["HOME": "/h", "XDG_CACHE_HOME": folder])
+        #expect(CacheDirectory.folder("m", environment: xdg) == folder + "/ovindex/m")
     }
 }

@@ -32,10 +32,11 @@ struct FileSystemTests {
 
     @Test func aFolderOfThisMachineIsLocal() {
         // The tests' own temporary folder is local (CI runs on local disk).
-        #expect(FileSystem.network(at: "/tmp/store.sqlite", environment: [:]) == nil)
+        #expect(FileSystem.network(at: "/tmp/store.sqlite", environment: Environment([:])) == nil)
     }
 
     @Test func theDebugSeamSimulatesNFS() {
-        #expect(FileSystem.network(at: "/tmp/store.sqlite", environment: ["OVINDEX_FAULTS": "read=x, network-fs"]) != nil)
+        let faults = Environment(["OVINDEX_FAULTS": "read=x, network-fs"])
+        #expect(FileSystem.network(at: "/tmp/store.sqlite", environment: faults) != nil)
     }
 }

@@ -1,3 +1,4 @@
+import Host
 import Testing
 
 @testable import Pipeline
@@ -122,7 +123,7 @@ extension RemovalPlanTests {
         for text in ["reed=a", "inference=zero", "commit=-1", "prune=yes"] {
             #expect(throws: FaultPlanError.self, "\(text)") { try FaultPlan(parsing: text) }
         }
-        #expect((try? FaultPlan.fromEnvironment([:])) == FaultPlan.none)
+        #expect((try? FaultPlan.fromEnvironment(Environment([:]))) == FaultPlan.none)
     }
 }
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Deterministic pseudo-random numbers (SplitMix64), so generated test data and benchmarks repeat exactly.
 public struct SplitMix64: RandomNumberGenerator, Sendable {
     private var state: UInt64
@@ -28,9 +30,3 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
         return values.map { $0 / norm }
     }
 }
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif

@@ -1,11 +1,8 @@
 import Foundation
+import Host
 import Store
 import TextIO
 import Checksum
-
-#if canImport(Glibc)
-    import Glibc
-#endif
 
 /// The first stage's work: streams the documents of every source in a stable order, directories walked in
 /// sorted order (see `FileWalker` for what is read and what is reported), JSON Lines read a line at a time.
@@ -46,32 +43,31 @@ public struct CorpusReader: Sendable {
     ///   the wrong kind.
     public func checkSources() throws(SourceError) {
         for source in sources {
-            var info = stat()
-            guard stat(source.path, &info) == 0 else {
-                let code = errno
+            guard let info = System.stat(source.path) else {
+                let code = System.lastError
                 throw SourceError(
                     path: source.path,
-                    message: code == ENOENT
+                    message: code == System.Errno.noSuchFile
                         ? "does not exist (not mounted, or mistyped?)" : "cannot be read: \(FileWalker.error(code))")
             }
-            let type = info.st_mode & S_IFMT
-            if type == S_IFDIR && source.format == .files {
-                guard let directory = opendir(source.path) else {
-                    throw SourceError(path: source.path, message: "cannot be read: \(FileWalker.error(errno))")
+            if info.isDirectory && source.format == .files {
+                guard System.Directory(source.path) != nil else {
+                    throw SourceError(
+                        path: source.path, message: "cannot be read: \(FileWalker.error(System.lastError))")
                 }
-                closedir(directory)
-            } else if type == S_IFREG {
-                let descriptor = open(source.path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+            } else if info.isRegularFile {
+                let descriptor = System.open(source.path, [.readOnly, .nonBlocking, .closeOnExec])
                 guard descriptor >= 0 else {
-                    throw SourceError(path: source.path, message: "cannot be read: \(FileWalker.error(errno))")
+                    throw SourceError(
+                        path: source.path, message: "cannot be read: \(FileWalker.error(System.lastError))")
                 }
-                close(descriptor)
+                System.close(descriptor)
             } else {
                 throw SourceError(
                     path: source.path,
                     message: source.format == .jsonl
-                        ? "is a \(FileWalker.kind(info.st_mode)), not a JSON Lines file"
-                        : "is a \(FileWalker.kind(info.st_mode)), not a folder or a regular file")
+                        ? "is a \(FileWalker.kind(info)), not a JSON Lines file"
+                        : "is a \(FileWalker.kind(info)), not a folder or a regular file")
             }
         }
     }
@@ -210,7 +206,7 @@ public struct CorpusReader: Sendable {
     /// Blocks the calling thread for good, as a read from a hung network filesystem would (the `stall` fault).
     private static func stall(_ key: String) -> Never {
         FileHandle.standardError.write(Data("ovindex: fault: stalling the read of \(key)\n".utf8))
-        while true { sleep(3600) }
+        while true { System.sleep(3600) }
     }
 
     // MARK: - JSON Lines
@@ -301,20 +297,17 @@ public struct CorpusReader: Sendable {
     }
 
     static func isFolder(_ path: String) -> Bool {
-        var info = stat()
-        return stat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFDIR
+        System.stat(path)?.isDirectory == true
     }
 
     /// A path's device and inode (symbolic links followed), or nil when it does not exist.
     static func identity(_ path: String) -> [UInt64]? {
-        var info = stat()
-        guard stat(path, &info) == 0 else { return nil }
-        return [UInt64(info.st_dev), UInt64(info.st_ino)]
+        guard let info = System.stat(path) else { return nil }
+        return [info.device, info.inode]
     }
 
     static func fileSize(_ path: String) -> Int? {
-        var info = stat()
-        guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
-        return Int(info.st_size)
+        guard let info = System.stat(path), info.isRegularFile else { return nil }
+        return info.size
     }
 }

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-    import Glibc
-#endif
+import Host
 
 /// Reads one document file: only a regular file, opened without blocking (a fifo or a device that appears
 /// between the walk and the read never holds the run), and never past the size limit.
@@ -21,28 +19,24 @@ enum DocumentFile {
 
     static func read(_ path: String, limit: Int) -> Outcome {
         // Look before opening: opening some devices has effects of its own.
-        var info = stat()
-        guard stat(path, &info) == 0 else { return failure("stat", errno) }
-        guard info.st_mode & S_IFMT == S_IFREG else { return .notRegular(FileWalker.kind(info.st_mode)) }
-        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
-        guard descriptor >= 0 else { return failure("open", errno) }
-        defer { close(descriptor) }
-        guard fstat(descriptor, &info) == 0 else { return failure("stat", errno) }
-        guard info.st_mode & S_IFMT == S_IFREG else { return .notRegular(FileWalker.kind(info.st_mode)) }
-        let size = Int(info.st_size)
+        guard let linked = System.stat(path) else { return failure("stat", System.lastError) }
+        guard linked.isRegularFile else { return .notRegular(FileWalker.kind(linked)) }
+        let descriptor = System.open(path, [.readOnly, .nonBlocking, .noControllingTerminal, .closeOnExec])
+        guard descriptor >= 0 else { return failure("open", System.lastError) }
+        defer { System.close(descriptor) }
+        guard let info = System.fstat(descriptor) else { return failure("stat", System.lastError) }
+        guard info.isRegularFile else { return .notRegular(FileWalker.kind(info)) }
+        let size = info.size
         if size > limit {
-            let stamp = "size:\(size):\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)"
+            let stamp = "size:\(size):\(info.modifiedSeconds).\(info.modifiedNanoseconds)"
             return .tooLarge(size: size, stamp: stamp)
         }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(size)
         var block = [UInt8](repeating: 0, count: 1 << 16)
         while true {
-            let count = block.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                return failure("read", errno)
-            }
+            let count = block.withUnsafeMutableBytes { System.read(descriptor, into: $0) }
+            if count < 0 { return failure("read", System.lastError) }
             if count == 0 { break }
             bytes.append(contentsOf: block.prefix(count))
             if bytes.count > limit { return .grew }
@@ -51,6 +45,6 @@ enum DocumentFile {
     }
 
     private static func failure(_ operation: String, _ code: Int32) -> Outcome {
-        code == ENOENT ? .vanished : .failed(operation: operation, message: FileWalker.error(code))
+        code == System.Errno.noSuchFile ? .vanished : .failed(operation: operation, message: FileWalker.error(code))
     }
 }

@@ -1,9 +1,6 @@
 import Foundation
+import Host
 import Store
-
-#if canImport(Glibc)
-    import Glibc
-#endif
 
 /// Walks a source folder depth first in sorted order, one directory listing at a time (never the whole tree),
 /// and says what it did with every entry: a file to read, or a path it skipped and why.
@@ -61,11 +58,10 @@ struct FileWalker {
         self.source = source
         self.excluded = excluded
         self.faults = faults
-        var info = stat()
-        guard stat(source.path, &info) == 0 else { return }
-        if info.st_mode & S_IFMT == S_IFDIR {
+        guard let info = System.stat(source.path) else { return }
+        if info.isDirectory {
             realRoot = Self.realPath(source.path) ?? source.path
-            visited.insert([UInt64(info.st_dev), UInt64(info.st_ino)])
+            visited.insert([info.device, info.inode])
             if let level = level(source.path, realFolder: realRoot, relative: "") { stack = [level] }
         } else {
             single = source.path
@@ -96,29 +92,28 @@ struct FileWalker {
         guard name.valid else {
             return .skipped(path: path, code: .nameNotUTF8, detail: "bytes shown as \\xNN")
         }
-        guard path.utf8.count < Int(PATH_MAX) else {
+        guard path.utf8.count < System.pathMax else {
             return .skipped(
                 path: String(path.prefix(200)) + "…",
-                code: .pathTooLong, detail: "\(path.utf8.count) bytes, over PATH_MAX (\(PATH_MAX))")
+                code: .pathTooLong, detail: "\(path.utf8.count) bytes, over PATH_MAX (\(System.pathMax))")
         }
-        var info = stat()
-        guard lstat(path, &info) == 0 else {
+        guard let info = System.lstat(path) else {
             return selects(relative) ? .vanished(relative: relative, path: path) : nil
         }
         let realPath = level.realFolder + "/" + name.text
-        switch info.st_mode & S_IFMT {
-        case S_IFDIR:
+        switch info.kind {
+        case .directory:
             // A folder the exclude globs cover entirely is not part of the corpus: not even listed.
             if excludesAll(relative) { return nil }
             enter(path, realFolder: realPath, relative: relative, identity: nil)
             return nil
-        case S_IFLNK:
+        case .symbolicLink:
             return followLink(path, relative: relative)
         default:
             guard selects(relative) else { return nil }
             if excluded.contains(realPath) { return nil }
-            if info.st_mode & S_IFMT != S_IFREG {
-                return .skipped(path: path, code: .notRegularFile, detail: Self.kind(info.st_mode))
+            if !info.isRegularFile {
+                return .skipped(path: path, code: .notRegularFile, detail: Self.kind(info))
             }
             return .file(relative: relative, path: path)
         }
@@ -126,20 +121,19 @@ struct FileWalker {
 
     private mutating func followLink(_ path: String, relative: String) -> Entry? {
         guard let target = Self.realPath(path) else {
-            let code = errno
+            let code = System.lastError
             let destination = Self.linkDestination(path) ?? "?"
-            if code == ENOENT {
+            if code == System.Errno.noSuchFile {
                 return selects(relative)
                     ? .skipped(path: path, code: .brokenLink, detail: "to \(destination)") : nil
             }
             return .skipped(path: path, code: .brokenLink, detail: "cannot be resolved: \(Self.error(code))")
         }
-        var info = stat()
-        guard stat(target, &info) == 0 else {
+        guard let info = System.stat(target) else {
             return .skipped(path: path, code: .brokenLink, detail: "to \(target)")
         }
         let inside = target == realRoot || target.hasPrefix(realRoot + "/")
-        if info.st_mode & S_IFMT == S_IFDIR {
+        if info.isDirectory {
             if excludesAll(relative) { return nil }
             guard !inside else {
                 return .skipped(
@@ -149,7 +143,7 @@ struct FileWalker {
                 return .skipped(
                     path: path, code: .linkOutsideSource, detail: "to the folder \(target); set follow_symlinks to read it")
             }
-            enter(path, realFolder: target, relative: relative, identity: [UInt64(info.st_dev), UInt64(info.st_ino)])
+            enter(path, realFolder: target, relative: relative, identity: [info.device, info.inode])
             return nil
         }
         guard selects(relative) else { return nil }
@@ -158,8 +152,8 @@ struct FileWalker {
             return .skipped(
                 path: path, code: .linkOutsideSource, detail: "to \(target); set follow_symlinks to read it")
         }
-        if info.st_mode & S_IFMT != S_IFREG {
-            return .skipped(path: path, code: .notRegularFile, detail: Self.kind(info.st_mode) + " \(target)")
+        if !info.isRegularFile {
+            return .skipped(path: path, code: .notRegularFile, detail: Self.kind(info) + " \(target)")
         }
         return .file(relative: relative, path: path)
     }
@@ -179,20 +173,16 @@ struct FileWalker {
 
     private mutating func level(_ folder: String, realFolder: String, relative: String) -> Level? {
         if faults.listFailures.contains(relative) {
-            pending.append(.unreadable(path: folder, relative: relative, detail: Self.error(EACCES) + " (injected)"))
+            let detail = Self.error(System.Errno.permissionDenied) + " (injected)"
+            pending.append(.unreadable(path: folder, relative: relative, detail: detail))
             return nil
         }
-        guard let directory = opendir(folder) else {
-            pending.append(.unreadable(path: folder, relative: relative, detail: Self.error(errno)))
+        guard let directory = System.Directory(folder) else {
+            pending.append(.unreadable(path: folder, relative: relative, detail: Self.error(System.lastError)))
             return nil
         }
-        defer { closedir(directory) }
         var names: [Name] = []
-        errno = 0
-        while let entry = readdir(directory) {
-            let bytes = withUnsafeBytes(of: &entry.pointee.d_name) { raw in
-                Array(raw.prefix(while: { $0 != 0 }))
-            }
+        while let bytes = directory.next() {
             guard bytes.first != UInt8(ascii: ".") else { continue }
             if let text = String(validating: bytes, as: UTF8.self) {
                 names.append(Name(text: text, valid: true))
@@ -200,8 +190,8 @@ struct FileWalker {
                 names.append(Name(text: Self.escaped(bytes), valid: false))
             }
         }
-        if errno != 0 {
-            pending.append(.unreadable(path: folder, relative: relative, detail: Self.error(errno)))
+        if directory.error != 0 {
+            pending.append(.unreadable(path: folder, relative: relative, detail: Self.error(directory.error)))
             return nil
         }
         return Level(folder: folder, realFolder: realFolder, relative: relative, names: names.sorted { $0.text < $1.text })
@@ -218,32 +208,27 @@ struct FileWalker {
     // MARK: - Helpers
 
     static func realPath(_ path: String) -> String? {
-        guard let resolved = realpath(path, nil) else { return nil }
-        defer { free(resolved) }
-        return String(cString: resolved)
+        System.realpath(path)
     }
 
     static func linkDestination(_ path: String) -> String? {
-        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-        let count = readlink(path, &buffer, buffer.count - 1)
-        guard count >= 0 else { return nil }
-        return String(decoding: buffer.prefix(count).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        System.readlink(path)
     }
 
-    static func kind(_ mode: mode_t) -> String {
-        switch mode & S_IFMT {
-        case S_IFIFO: "fifo"
-        case S_IFSOCK: "socket"
-        case S_IFCHR: "character device"
-        case S_IFBLK: "block device"
-        case S_IFDIR: "folder"
-        case S_IFLNK: "symbolic link"
-        default: "special file"
+    static func kind(_ status: FileStatus) -> String {
+        switch status.kind {
+        case .fifo: "fifo"
+        case .socket: "socket"
+        case .characterDevice: "character device"
+        case .blockDevice: "block device"
+        case .directory: "folder"
+        case .symbolicLink: "symbolic link"
+        case .regularFile, .other: "special file"
         }
     }
 
     static func error(_ code: Int32) -> String {
-        String(cString: strerror(code))
+        System.errorText(code)
     }
 
     /// Bytes as text, each byte that is not printable ASCII written `\xNN`.

@@ -1,9 +1,6 @@
 public import Host
 import Foundation
-
-#if canImport(Glibc)
-    import Glibc
-#endif
+public import Host
 
 /// Failures injected at named points of a run, so that tests can show what a run does when each point fails.
 ///
@@ -54,11 +51,11 @@ public struct FaultPlan: Sendable, Equatable {
     /// The plan `OVINDEX_FAULTS` describes, in a debug build; `none` in a release build.
     ///
     /// - Throws: `FaultPlanError` for an entry it does not know (a typo must not pass as "no fault").
-    public static func fromEnvironment(_ environment: [String: String]) throws(FaultPlanError) -> FaultPlan {
+    public static func fromEnvironment(_ environment: Environment = .current) throws(FaultPlanError) -> FaultPlan {
         #if DEBUG
-            guard let text = environment["OVINDEX_FAULTS"], !text.isEmpty else { return .none }
+            guard let text = environment.faults, !text.isEmpty else { return .none }
             var plan = try FaultPlan(parsing: text)
-            plan.resumeFile = environment["OVINDEX_FAULTS_RESUME"]
+            plan.resumeFile = environment.faultsResume
             return plan
         #else
             return .none
@@ -66,7 +63,7 @@ public struct FaultPlan: Sendable, Equatable {
     }
 
     public init(parsing text: String) throws(FaultPlanError) {
-        for entry in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !entry.isEmpty {
+        for entry in Environment.faultEntries(text) {
             let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
             let name = parts[0]
             let value = parts.count > 1 ? parts[1] : nil
@@ -101,7 +98,7 @@ public struct FaultPlan: Sendable, Equatable {
     func pause(at point: String) {
         guard pauses.contains(point) else { return }
         FileHandle.standardError.write(Data("ovindex: fault: pausing at \(point)\n".utf8))
-        while !(resumeFile.map { FileManager.default.fileExists(atPath: $0) } ?? true) { usleep(20_000) }
+        while !(resumeFile.map { FileManager.default.fileExists(atPath: $0) } ?? true) { System.usleep(20_000) }
     }
 
     /// Whether the inference batch `number` (1-based) is to fail.
@@ -125,8 +122,8 @@ public struct FaultPlan: Sendable, Equatable {
 public struct FaultPlanError: Error, Sendable, Equatable, CustomStringConvertible {
     public var entry: String
     public var description: String {
-        "OVINDEX_FAULTS: '\(entry)' is not a known fault (read=KEY, list=FOLDER, stall=KEY, pause=KEY|prune, "
-            + "inference=N[+], commit=N|final, prune, finish)"
+        "\(Environment.faultsVariable): '\(entry)' is not a known fault (read=KEY, list=FOLDER, stall=KEY, "
+            + "pause=KEY|prune, inference=N[+], commit=N|final, prune, finish)"
     }
 }
 

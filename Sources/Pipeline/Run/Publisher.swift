@@ -2,10 +2,6 @@ import Foundation
 public import Host
 import Store
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// Puts a finished store where others read it (a shared volume), so that they only ever see whole, finished
 /// copies: a worker writes its store on local disk, and when its run completed, the store is copied beside the
 /// target under a hidden name, flushed to disk, and renamed over the target in one step.
@@ -36,12 +32,11 @@ public struct Publisher: Sendable {
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw PublishError(path: self.target, message: "folder \(folder) does not exist", unusableTarget: true)
         }
-        guard access(folder, W_OK) == 0 else {
+        guard System.access(folder, .writable) == 0 else {
             throw PublishError(
                 path: self.target, message: "folder \(folder) cannot be written: \(Self.lastError())", unusableTarget: true)
         }
-        var link = stat()
-        if lstat(self.target, &link) == 0, link.st_mode & S_IFMT == S_IFLNK {
+        if System.lstat(self.target)?.isSymbolicLink == true {
             throw PublishError(
                 path: self.target,
                 message: "is a symbolic link: renaming over it would replace the link, not what it points to; "
@@ -68,13 +63,13 @@ public struct Publisher: Sendable {
                 path: local + suffix,
                 message: "is left from a store that no longer exists: remove it before resuming from \(target)")
         }
-        let incoming = local + ".adopting-\(getpid())"
-        unlink(incoming)
-        defer { unlink(incoming) }
+        let incoming = local + ".adopting-\(System.getpid())"
+        System.unlink(incoming)
+        defer { System.unlink(incoming) }
         try Self.copy(target, to: incoming, failHalfway: faults.adopt)
         // Installed only where no store is yet: a run that created one meanwhile keeps it (link fails, EEXIST).
-        guard link(incoming, local) == 0 else {
-            if errno == EEXIST { return false }
+        guard System.link(incoming, local) == 0 else {
+            if System.lastError == System.Errno.exists { return false }
             throw PublishError(path: local, message: "cannot be created from \(target): \(Self.lastError())")
         }
         Self.syncFolder(of: local)
@@ -110,9 +105,9 @@ public struct Publisher: Sendable {
             }
         }
         defer { withExtendedLifetime(lock) {} }
-        let snapshot = local + ".publishing-\(getpid())"
-        unlink(snapshot)
-        defer { unlink(snapshot) }
+        let snapshot = local + ".publishing-\(System.getpid())"
+        System.unlink(snapshot)
+        defer { System.unlink(snapshot) }
         do {
             let store = try Store(path: local, mode: .readOnly)
             if let runID {
@@ -130,7 +125,8 @@ public struct Publisher: Sendable {
         let folder = URL(fileURLWithPath: target).deletingLastPathComponent().path
         let name = URL(fileURLWithPath: target).lastPathComponent
         Self.removeAbandonedCopies(of: name, in: folder)
-        let partial = folder + "/." + name + ".partial-\(Self.hostName())-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let partial =
+            folder + "/." + name + ".partial-\(Self.hostName())-\(System.getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let bytes: Int
         do throws(PublishError) {
             bytes = try Self.copy(snapshot, to: partial, failHalfway: faults.publish)
@@ -141,7 +137,7 @@ public struct Publisher: Sendable {
             }
             try Self.rename(partial, to: target)
         } catch {
-            unlink(partial)
+            System.unlink(partial)
             throw error
         }
         return Outcome(bytes: bytes, seconds: (clock.now - started).seconds)
@@ -152,12 +148,11 @@ public struct Publisher: Sendable {
     static func removeAbandonedCopies(of name: String, in folder: String) {
         let prefix = "." + name + ".partial-"
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
-        let now = time(nil)
+        let now = System.currentTime()
         for entry in entries where entry.hasPrefix(prefix) {
-            var info = stat()
             let path = folder + "/" + entry
-            if lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG, now - info.st_mtim.tv_sec > 3600 {
-                unlink(path)
+            if let info = System.lstat(path), info.isRegularFile, now - info.modifiedSeconds > 3600 {
+                System.unlink(path)
             }
         }
     }
@@ -167,9 +162,8 @@ public struct Publisher: Sendable {
         if sameFile(a, b) { return true }
         func place(_ path: String) -> String? {
             let url = URL(fileURLWithPath: path)
-            guard let folder = realpath(url.deletingLastPathComponent().path, nil) else { return nil }
-            defer { free(folder) }
-            return String(cString: folder) + "/" + url.lastPathComponent
+            guard let folder = System.realpath(url.deletingLastPathComponent().path) else { return nil }
+            return folder + "/" + url.lastPathComponent
         }
         guard let first = place(a), let second = place(b) else { return false }
         return first == second
@@ -180,16 +174,14 @@ public struct Publisher: Sendable {
     /// Copies `source` to `destination` (created, must not exist) and flushes it to disk.
     @discardableResult
     static func copy(_ source: String, to destination: String, failHalfway: Bool) throws(PublishError) -> Int {
-        let input = open(source, O_RDONLY | O_CLOEXEC)
+        let input = System.open(source, [.readOnly, .closeOnExec])
         guard input >= 0 else { throw PublishError(path: source, message: "cannot be read: \(lastError())") }
-        defer { close(input) }
-        let output = open(destination, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        defer { System.close(input) }
+        let output = System.open(destination, [.writeOnly, .create, .exclusive, .closeOnExec], permissions: 0o644)
         guard output >= 0 else { throw PublishError(path: destination, message: "cannot be created: \(lastError())") }
         var closed = false
-        defer { if !closed { close(output) } }
-        var info = stat()
-        fstat(input, &info)
-        let size = Int(info.st_size)
+        defer { if !closed { System.close(output) } }
+        let size = System.fstat(input)?.size ?? 0
         var block = [UInt8](repeating: 0, count: 1 << 20)
         var copied = 0
         // The injected fault: the first half is written, then the device fails.
@@ -199,19 +191,19 @@ public struct Publisher: Sendable {
                 throw PublishError(path: destination, message: "writing failed: Input/output error (injected)")
             }
             let wanted = min(block.count, limit - copied)
-            let count = block.withUnsafeMutableBytes { Glibc.read(input, $0.baseAddress, wanted) }
+            let count = block.withUnsafeMutableBytes {
+                System.read(input, into: UnsafeMutableRawBufferPointer(rebasing: $0[..<wanted]))
+            }
             if count < 0 {
-                if errno == EINTR { continue }
                 throw PublishError(path: source, message: "cannot be read: \(lastError())")
             }
             if count == 0 { break }
             var offset = 0
             while offset < count {
-                let written = block.withUnsafeBytes { bytes in
-                    bytes.baseAddress.map { Glibc.write(output, $0 + offset, count - offset) } ?? -1
+                let written = block.withUnsafeBytes {
+                    System.write(output, UnsafeRawBufferPointer(rebasing: $0[offset..<count]))
                 }
                 if written < 0 {
-                    if errno == EINTR { continue }
                     throw PublishError(path: destination, message: "writing failed: \(lastError())")
                 }
                 offset += written
@@ -219,11 +211,11 @@ public struct Publisher: Sendable {
             copied += count
         }
         // On NFS, close() reports write errors fsync() did not; both must pass before the rename.
-        guard fsync(output) == 0 else {
+        guard System.fsync(output) == 0 else {
             throw PublishError(path: destination, message: "flushing to disk failed: \(lastError())")
         }
         closed = true
-        guard close(output) == 0 else {
+        guard System.close(output) == 0 else {
             throw PublishError(path: destination, message: "closing failed: \(lastError())")
         }
         guard copied == size else {
@@ -234,7 +226,7 @@ public struct Publisher: Sendable {
 
     /// Renames `source` over `destination` and flushes their folder, so that the new name survives a crash.
     static func rename(_ source: String, to destination: String) throws(PublishError) {
-        guard Glibc.rename(source, destination) == 0 else {
+        guard System.rename(source, destination) == 0 else {
             throw PublishError(path: destination, message: "renaming \(source) into place failed: \(lastError())")
         }
         syncFolder(of: destination)
@@ -243,27 +235,24 @@ public struct Publisher: Sendable {
     /// Flushes the folder holding `path`, so that a new name in it survives a crash. File systems that cannot
     /// flush a folder (EINVAL) need not: their renames are synchronous or not journaled at all.
     static func syncFolder(of path: String) {
-        let folder = open(URL(fileURLWithPath: path).deletingLastPathComponent().path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        let folder = System.open(
+            URL(fileURLWithPath: path).deletingLastPathComponent().path, [.readOnly, .directory, .closeOnExec])
         guard folder >= 0 else { return }
-        fsync(folder)
-        close(folder)
+        System.fsync(folder)
+        System.close(folder)
     }
 
     static func sameFile(_ a: String, _ b: String) -> Bool {
-        var first = stat()
-        var second = stat()
-        guard stat(a, &first) == 0, stat(b, &second) == 0 else { return false }
-        return first.st_dev == second.st_dev && first.st_ino == second.st_ino
+        guard let first = System.stat(a), let second = System.stat(b) else { return false }
+        return first.device == second.device && first.inode == second.inode
     }
 
     static func hostName() -> String {
-        var buffer = [CChar](repeating: 0, count: 256)
-        gethostname(&buffer, buffer.count - 1)
-        let name = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let name = System.hostName()
         return name.isEmpty ? "host" : name.replacingOccurrences(of: "/", with: "_")
     }
 
-    static func lastError() -> String { String(cString: strerror(errno)) }
+    static func lastError() -> String { System.lastErrorText }
 }
 
 /// Publishing a finished store failed; the published copy, if any, is unchanged.

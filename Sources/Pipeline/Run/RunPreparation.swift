@@ -1,5 +1,6 @@
 public import Embedding
 import Foundation
+import Host
 public import Models
 import OpenVINO
 import Store
@@ -66,10 +67,10 @@ public struct RunPreparation: Sendable {
     /// `OVINDEX_PROBE=off`), at the precision it was measured at when the definition leaves precision `auto`.
     /// A shard of a new store takes the default model: every worker must use the same one.
     static func chooseModel(
-        _ definition: inout PipelineDefinition, environment: [String: String] = ProcessInfo.processInfo.environment,
+        _ definition: inout PipelineDefinition, environment: Environment = .current,
         measure: Bool = true, note: (String) -> Void
     ) async throws -> ModelDirectory {
-        if definition.model != nil || environment["OVINDEX_MODEL"] != nil {
+        if definition.model != nil || environment.model != nil {
             return try ModelDirectory.resolve(definition.model)
         }
         if FileManager.default.fileExists(atPath: definition.store),
@@ -77,7 +78,7 @@ public struct RunPreparation: Sendable {
         {
             return try ModelDirectory.resolve(nil, storeModelName: name)
         }
-        guard environment["OVINDEX_PROBE"] != "off" else { return try ModelDirectory.resolve(nil) }
+        guard environment.probe else { return try ModelDirectory.resolve(nil) }
         if let shard = definition.shard, shard.count > 1 {
             // Workers on other machines could measure other winners, and shards of two models cannot be merged.
             let directory = try ModelDirectory.resolve(nil)

@@ -1,5 +1,6 @@
 public import Host
 import Foundation
+public import Host
 import TextIO
 import Checksum
 
@@ -35,8 +36,10 @@ public struct Shard: Sendable, Equatable, CustomStringConvertible {
     /// Kubernetes Indexed Jobs set `JOB_COMPLETION_INDEX` (the count comes from `count`: the definition's
     /// `shards` or `--shards`); Slurm job arrays set `SLURM_ARRAY_TASK_ID` and `SLURM_ARRAY_TASK_COUNT`
     /// (ids are counted from `SLURM_ARRAY_TASK_MIN`, so `--array=1-4` gives shards 0 to 3).
-    public static func fromEnvironment(_ environment: [String: String], count: Int?) throws(ShardError) -> Shard? {
-        if let text = environment["JOB_COMPLETION_INDEX"] {
+    public static func fromEnvironment(
+        _ environment: Environment = .current, count: Int?
+    ) throws(ShardError) -> Shard? {
+        if let text = environment.jobCompletionIndex {
             guard let index = Int(text) else { throw ShardError("JOB_COMPLETION_INDEX is '\(text)', not a number") }
             guard let count else {
                 throw ShardError(
@@ -45,10 +48,10 @@ public struct Shard: Sendable, Equatable, CustomStringConvertible {
             }
             return try Shard(index: index, count: count)
         }
-        if let text = environment["SLURM_ARRAY_TASK_ID"] {
+        if let text = environment.slurmArrayTaskID {
             guard let id = Int(text) else { throw ShardError("SLURM_ARRAY_TASK_ID is '\(text)', not a number") }
-            let minimum = environment["SLURM_ARRAY_TASK_MIN"].flatMap { Int($0) } ?? 0
-            guard let total = environment["SLURM_ARRAY_TASK_COUNT"].flatMap({ Int($0) }) ?? count else {
+            let minimum = environment.slurmArrayTaskMin.flatMap { Int($0) } ?? 0
+            guard let total = environment.slurmArrayTaskCount.flatMap({ Int($0) }) ?? count else {
                 throw ShardError("SLURM_ARRAY_TASK_ID is set but SLURM_ARRAY_TASK_COUNT is not; pass --shards N")
             }
             return try Shard(index: id - minimum, count: total)

@@ -2,10 +2,6 @@ import Dispatch
 import Host
 import Synchronization
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// Turns SIGINT and SIGTERM into a graceful shutdown: the first signal asks the work to stop taking more and
 /// finish what is in flight; a second one, or the end of the grace period, ends the process at once. Not
 /// cancellation: the first signal lets work commit. The policy lives here, as swift-service-lifecycle keeps
@@ -24,12 +20,14 @@ public final class ShutdownSignals: @unchecked Sendable {
         case aborting(Signal)
     }
 
-    public enum Signal: Int32, Sendable {
-        case interrupt = 2
-        case terminate = 15
+    public enum Signal: Sendable {
+        case interrupt, terminate
+
+        /// SIGINT or SIGTERM.
+        var number: Int32 { self == .interrupt ? System.Signal.interrupt : System.Signal.terminate }
 
         /// The status a process stopped by this signal exits with: 128 + its number (130, 143).
-        public var exitStatus: Int32 { 128 + rawValue }
+        public var exitStatus: Int32 { 128 + number }
     }
 
     /// Why the process is ended at once.
@@ -65,8 +63,8 @@ public final class ShutdownSignals: @unchecked Sendable {
         self.escalate = escalate
         var installed: [any DispatchSourceSignal] = []
         for number in [Signal.interrupt, .terminate] {
-            signal(number.rawValue, SIG_IGN)
-            installed.append(DispatchSource.makeSignalSource(signal: number.rawValue, queue: queue))
+            System.ignore(signal: number.number)
+            installed.append(DispatchSource.makeSignalSource(signal: number.number, queue: queue))
         }
         sources = installed
         for (source, number) in zip(sources, [Signal.interrupt, .terminate]) {
@@ -77,8 +75,8 @@ public final class ShutdownSignals: @unchecked Sendable {
 
     deinit {
         for source in sources { source.cancel() }
-        signal(SIGINT, SIG_DFL)
-        signal(SIGTERM, SIG_DFL)
+        System.restoreDefault(signal: System.Signal.interrupt)
+        System.restoreDefault(signal: System.Signal.terminate)
     }
 
     public var phase: Phase { state.withLock { $0 } }
@@ -97,7 +95,7 @@ public final class ShutdownSignals: @unchecked Sendable {
     /// Ends the process at once with 128 + the signal's number.
     public static func exitAtOnce(_ escalation: Escalation) {
         switch escalation {
-        case .secondSignal(let number), .graceExpired(let number, _): _exit(number.exitStatus)
+        case .secondSignal(let number), .graceExpired(let number, _): System.exitImmediately(number.exitStatus)
         }
     }
 

@@ -3,9 +3,6 @@ public import Host
 import TextIO
 public import Store
 
-#if canImport(Glibc)
-    import Glibc
-#endif
 
 /// `ovindex merge`: shard stores combined into one, as a run writes a store (under its lock, never into a
 /// damaged one), one transaction per shard, then published when asked.
@@ -133,9 +130,7 @@ public struct ShardMerge: Sendable {
 
     /// A file's device and inode (links followed), or nil when it does not exist.
     static func identity(_ path: String) -> [UInt64]? {
-        var info = stat()
-        guard stat(path, &info) == 0 else { return nil }
-        return [UInt64(info.st_dev), UInt64(info.st_ino)]
+        System.stat(path).map { [$0.device, $0.inode] }
     }
 }
 

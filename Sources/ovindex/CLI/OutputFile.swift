@@ -1,11 +1,5 @@
 import Host
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// Standard output, or a file given with --output: buffered, closed (and checked) at the end.
 final class OutputFile {
     let terminal: Terminal
@@ -16,10 +10,8 @@ final class OutputFile {
     init(path: String?, refusal: ExitStatus = .ioError) throws {
         self.path = path
         if let path, path != "-" {
-            let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-            guard fd >= 0 else {
-                throw CommandError(refusal, "cannot create \(path): \(String(cString: strerror(errno)))")
-            }
+            let fd = System.open(path, [.writeOnly, .create, .truncate, .closeOnExec])
+            guard fd >= 0 else { throw CommandError(refusal, "cannot create \(path): \(System.lastErrorText)") }
             descriptor = fd
             terminal = Terminal.file(descriptor: fd)
         } else {
@@ -31,8 +23,8 @@ final class OutputFile {
     func close() throws {
         terminal.flush()
         if descriptor != 1 {
-            if Glibc.close(descriptor) != 0 {
-                throw CommandError(.ioError, "cannot finish writing \(path ?? ""): \(String(cString: strerror(errno)))")
+            if System.close(descriptor) != 0 {
+                throw CommandError(.ioError, "cannot finish writing \(path ?? ""): \(System.lastErrorText)")
             }
         }
     }

@@ -1,11 +1,5 @@
 import Host
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// Writes to a file descriptor: standard output through an in-memory buffer (fast for millions of small JSON
 /// writes), standard error at once.
 ///
@@ -59,26 +53,19 @@ final class Terminal {
 
     /// Whether the descriptor is an interactive terminal (progress lines, tables) rather than a file or pipe.
     var isInteractive: Bool {
-        isatty(fileDescriptor) != 0
+        System.isTerminal(fileDescriptor)
     }
 
+    /// Writes every byte, or as many as the descriptor takes (a closed pipe or a full disk: nothing more can be
+    /// written, and nothing is to be done about it here).
     private static func writeAll(_ bytes: [UInt8], to descriptor: Int32) {
         bytes.withUnsafeBytes { raw in
-            guard var next = raw.baseAddress else { return }
-            var left = raw.count
-            while left > 0 {
-                let written = systemWrite(descriptor, next, left)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    return  // a closed pipe or full disk: nothing more can be written
-                }
-                next += written
-                left -= written
+            var offset = 0
+            while offset < raw.count {
+                let written = System.write(descriptor, UnsafeRawBufferPointer(rebasing: raw[offset...]))
+                if written <= 0 { return }
+                offset += written
             }
         }
     }
-}
-
-private func systemWrite(_ fd: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int {
-    write(fd, bytes, count)
 }

@@ -62,7 +62,7 @@ struct MergeCommand: Command {
     func run() async throws -> ExitStatus {
         let merge = ShardMerge(output: stores[0], shards: Array(stores.dropFirst()), wait: wait, publish: publish)
         let (json, quiet, output) = (json, quiet, stores[0])
-        try await merge.run(faults: try FaultPlan.fromEnvironment(ProcessInfo.processInfo.environment)) { event in
+        try await merge.run(faults: try FaultPlan.fromEnvironment()) { event in
             switch event {
             case .waiting(let notReady, let total):
                 guard !quiet else { return }

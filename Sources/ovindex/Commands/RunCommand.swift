@@ -120,7 +120,7 @@ struct RunCommand: Command {
         if let store { definition.store = URL(fileURLWithPath: store).standardizedFileURL.path }
         for override in overrides { override(&definition) }
         definition.shard =
-            try shard ?? Shard.fromEnvironment(ProcessInfo.processInfo.environment, count: definition.shards)
+            try shard ?? Shard.fromEnvironment(count: definition.shards)
             ?? definition.shard
         if let shard = definition.shard {
             definition.store = shard.storePath(definition.store)
@@ -131,7 +131,7 @@ struct RunCommand: Command {
 
     func run() async throws -> ExitStatus {
         let definition = try makeDefinition()
-        let faults = try FaultPlan.fromEnvironment(ProcessInfo.processInfo.environment)
+        let faults = try FaultPlan.fromEnvironment()
         if dryRun {
             // An unusable publish target is refused as a run would refuse it (exit 73), before anything is read.
             if let publish { _ = try Publisher(local: definition.store, target: publish, shard: definition.shard) }
