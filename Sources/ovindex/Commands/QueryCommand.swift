@@ -65,7 +65,7 @@ struct QueryCommand: Command {
 
     /// -k, --candidates, --mode, --rerank, --filter, --source-prefix, --section, --chunks.
     static func parseOptions(_ arguments: inout Arguments, command: String) throws(UsageError) -> QueryOptions {
-        // The defaults (QueryDefaults) were chosen on two evaluation sets and checked on a third: README,
+        // The defaults (QueryDefaults) were chosen on two evaluation sets and checked on a third: docs/querying.md,
         // "Query quality".
         var options = QueryOptions()
         options.k = try arguments.integer("-k", in: 1...QueryOptions.maximumK) ?? options.k
