@@ -52,7 +52,7 @@ echo '== the same question, keyword search alone (BM25) and vector search rerank
 
 echo
 echo '== the int8 variant setup made: the sample indexed into its own store, then the same question'
-echo '   (query uses the model the store recorded; see README, "The int8 model")'
+echo '   (query uses the model the store recorded; see docs/models.md, "The int8 model")'
 "$bin" run pipelines/sample.json --model all-MiniLM-L6-v2-int8 --store var/sample-int8.sqlite --quiet
 "$bin" status var/sample-int8.sqlite --no-load | grep -E '^(model|variant|match) '
 "$bin" query "how do I resume a backfill that was killed?" --store var/sample-int8.sqlite -k 3

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Two query levers ovindex does not implement, replayed from evaluation traces (README, "Query quality").
+"""Two query levers ovindex does not implement, replayed from evaluation traces (docs/querying.md, "Query quality").
 
     scripts/query_experiments.py NAME=TRACE:QUERIES [NAME=TRACE:QUERIES ...]
 

@@ -132,7 +132,7 @@ def main() -> int:
     parser.add_argument("--max-candidates", type=int, default=100)
     parser.add_argument("--per-document", action="store_true",
                         help="also try fusing documents (each by its best chunk) instead of chunks; an experiment "
-                             "ovindex does not implement (README, 'Query quality')")
+                             "ovindex does not implement (docs/querying.md, 'Query quality')")
     args = parser.parse_args()
     tune = {path: read_trace(path) for path in args.tune}
     report = {path: read_trace(path) for path in args.report}

@@ -1,5 +1,5 @@
 /// Why the pipeline refused an input or could not finish it: the code stored in the rejects table's `code`
-/// column (the README lists them). A *reject* is a fault of the input itself, skipped while it is unchanged; a
+/// column (docs/indexing.md lists them). A *reject* is a fault of the input itself, skipped while it is unchanged; a
 /// *failure* is transient (I/O, inference), never recorded as the document's state, so the next run retries it.
 public enum RejectReason: String, Sendable, Equatable, CaseIterable {
     // Documents: the content itself.

@@ -5,7 +5,7 @@ import Store
 import TestSupport
 import Tokenizer
 
-/// Benchmarks for measurements that go in the README and closing notes. Release builds only:
+/// Benchmarks for measurements that go in docs/measurements and closing notes. Release builds only:
 ///
 ///     swift build -c release --product ovindex-bench
 ///     .build/release/ovindex-bench tokenize MODEL_DIR FILE [RUNS]

@@ -5,7 +5,7 @@ import Store
 /// Walks a source folder depth first in sorted order, one directory listing at a time (never the whole tree),
 /// and says what it did with every entry: a file to read, or a path it skipped and why.
 ///
-/// Rules (the README's "What a run reads"):
+/// Rules (docs/indexing.md, "What a run reads"):
 /// - hidden entries (names starting with a dot) are not part of the corpus; files the include/exclude globs do
 ///   not select are not either. Neither is reported.
 /// - every other entry is either read or reported: names that are not UTF-8, paths longer than PATH_MAX,

@@ -57,7 +57,7 @@ public struct PipelineDefinition: Sendable, Equatable {
     public var chunkTokens: Int?
     /// How each chunk's token states are kept for late-interaction reranking (`token_states`). Binary by
     /// default: 50 MB per million tokens against int8's 388 MB, for 0.3 to 0.4 points of MRR@10 on the
-    /// evaluation sets (README, "Query quality").
+    /// evaluation sets (docs/querying.md, "Query quality").
     public var tokenStates: TokenStateFormat = .binary
     /// Whether each chunk carries its document's title into what is embedded and searched (`chunking.title`).
     public var chunkTitles = true
