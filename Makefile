@@ -3,7 +3,7 @@ SWIFT ?= swift
 PYTHON := .deps/venv/bin/python
 
 .PHONY: all setup build release test test-swift test-python demo dev-tools golden bench-tokenizer bench-embed bench-store bench-pipeline bench-query bench-scaleout bench-int8 bench-stop eval image test-image \
-	compare-tokenizer clean distclean
+	compare-tokenizer cli-docs clean distclean
 
 all: build
 
@@ -48,6 +48,10 @@ image: setup
 ## demo: set up, build, and show the tool on the sample data
 demo: release
 	@scripts/demo.sh
+
+## cli-docs: docs/cli.md from the option tables (a test checks it is up to date)
+cli-docs: build
+	$(SWIFT) run --skip-build ovindex help --reference > docs/cli.md
 
 ## dev-tools: Hugging Face tokenizers in .deps/venv, for the golden file and the comparisons
 dev-tools: setup

@@ -51,14 +51,19 @@ let package = Package(
         // Option tables: one entry per option or definition field, read by the parser, help and the reference.
         .target(name: "Settings", dependencies: ["TextIO", "Host"], swiftSettings: swiftSettings),
 
+        // Dot products, lengths, cosines and MaxSim: the arithmetic of retrieval, in one place.
+        .target(name: "VectorMath", swiftSettings: swiftSettings),
+        // Deterministic corpora and vectors (SplitMix64), for the tests and the benchmarks.
+        .target(name: "Synthetic", dependencies: ["VectorMath"], swiftSettings: swiftSettings),
+
         // Pure Swift stages.
         .target(name: "Tokenizer", dependencies: ["Host"], swiftSettings: swiftSettings),
         // What a model directory is: its manifest, where it is found, whether its weights are intact.
         .target(name: "Models", dependencies: ["Checksum", "Host"], swiftSettings: swiftSettings),
         .target(
-            name: "Embedding", dependencies: ["OpenVINO", "Tokenizer", "Models", "Host"], swiftSettings: swiftSettings),
+            name: "Embedding", dependencies: ["OpenVINO", "Tokenizer", "Models", "Host", "TextIO", "VectorMath"], swiftSettings: swiftSettings),
         .target(
-            name: "Store", dependencies: ["SQLite", "TextIO", "Models", "Host"], swiftSettings: swiftSettings),
+            name: "Store", dependencies: ["SQLite", "TextIO", "Models", "Host", "VectorMath"], swiftSettings: swiftSettings),
         // Vector database bulk formats (JSON Lines, Qdrant, Milvus, Vespa, NumPy) for `export` and `embed`.
         .target(name: "Export", dependencies: ["Store", "TextIO", "Checksum", "Host"], swiftSettings: swiftSettings),
         .target(
@@ -69,7 +74,7 @@ let package = Package(
             swiftSettings: swiftSettings),
 
         .target(
-            name: "Retrieval", dependencies: ["Embedding", "Store", "Tokenizer", "Models", "Host", "TextIO"],
+            name: "Retrieval", dependencies: ["Embedding", "Store", "Tokenizer", "Models", "Host", "TextIO", "VectorMath"],
             swiftSettings: swiftSettings),
 
         // The command-line tool: argument parsing, exit codes, output. No business logic.
@@ -86,13 +91,13 @@ let package = Package(
         .executableTarget(
             name: "ovindex-bench",
             dependencies: [
-                "Tokenizer", "Store", "TestSupport", "TextIO", "Pipeline", "Embedding", "OpenVINO", "Retrieval",
-                "Models", "Host", "Checksum",
+                "Tokenizer", "Store", "Synthetic", "TextIO", "Pipeline", "Embedding", "OpenVINO", "Retrieval",
+                "Models", "Host", "Checksum", "VectorMath",
             ],
             swiftSettings: swiftSettings),
 
         // Tests.
-        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
+        .target(name: "TestSupport", dependencies: ["Synthetic"], path: "Tests/TestSupport", swiftSettings: swiftSettings),
         .testTarget(name: "ChecksumTests", dependencies: ["Checksum"], swiftSettings: swiftSettings),
         .testTarget(name: "HostTests", dependencies: ["Host"], swiftSettings: swiftSettings),
         .testTarget(
@@ -108,21 +113,30 @@ let package = Package(
         .testTarget(
             name: "PipelineTests", dependencies: ["Pipeline", "TestSupport", "Checksum", "Models", "Host"],
             swiftSettings: swiftSettings),
+        .target(
+            name: "StoreFixtures", dependencies: ["Store", "TestSupport", "TextIO", "Checksum", "Synthetic"], path: "Tests/StoreFixtures",
+            swiftSettings: swiftSettings),
         .testTarget(
-            name: "StoreTests", dependencies: ["Store", "TestSupport", "Checksum", "Models"],
+            name: "StoreTests", dependencies: ["Store", "StoreFixtures", "TestSupport", "Checksum", "Models"],
             swiftSettings: swiftSettings),
         .testTarget(name: "TextIOTests", dependencies: ["TextIO", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "EmbeddingTests", dependencies: ["Embedding", "TestSupport", "Models"], swiftSettings: swiftSettings),
+            name: "EmbeddingTests", dependencies: ["Embedding", "TestSupport", "Models", "VectorMath"],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "RetrievalTests",
-            dependencies: ["Retrieval", "Embedding", "Store", "OpenVINO", "TestSupport", "Models", "Checksum"],
+            dependencies: ["Retrieval", "Embedding", "Store", "OpenVINO", "TestSupport", "Models", "Checksum", "VectorMath"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "ovindexTests",
             dependencies: ["ovindex", "Store", "TestSupport", "TextIO", "Models", "Checksum", "Settings", "Pipeline", "Host"],
             swiftSettings: swiftSettings),
         .testTarget(name: "SettingsTests", dependencies: ["Settings", "Host"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ModelsTests", dependencies: ["Models", "Checksum", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ExportTests", dependencies: ["Export", "Store", "StoreFixtures", "TestSupport", "TextIO"],
+            swiftSettings: swiftSettings),
 
     ]
 )

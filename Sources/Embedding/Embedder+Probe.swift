@@ -1,5 +1,6 @@
 import Foundation
 public import Models
+import VectorMath
 
 /// The check a model passes before a run writes a single vector with it (after `ModelDirectory.verifyWeights`),
 /// so that a store is never bound to a model its manifest misdescribes: the manifest's maximum length fits the
@@ -50,7 +51,7 @@ extension Embedder {
                 throw ModelError(
                     path: directory.path, message: "returned values that are not finite for \(encoding.count) tokens")
             }
-            let norm = vector.reduce(0) { $0 + $1 * $1 }.squareRoot()
+            let norm = VectorMath.norm(vector)
             if manifest.normalized == true && abs(norm - 1) > 0.01 {
                 throw ModelError(
                     path: directory.path,

@@ -1,5 +1,6 @@
 import Models
 public import Tokenizer
+import VectorMath
 
 /// The contextual vectors of one text's tokens, as the embedding model's last layer gives them.
 public struct TokenStates: Sendable, Equatable {
@@ -64,9 +65,8 @@ extension Embedder {
         var count = 0
         for position in 0..<encoding.count where !encoding.specialTokensMask[position] {
             let base = (row * sequenceLength + position) * width
-            var norm: Float = 0
-            for index in base..<(base + width) { norm += values[index] * values[index] }
-            let scale: Float = norm > 0 ? 1 / norm.squareRoot() : 0
+            let norm = VectorMath.norm(values[base..<(base + width)])
+            let scale: Float = norm > 0 ? 1 / norm : 0
             for index in base..<(base + width) { kept.append(values[index] * scale) }
             count += 1
         }

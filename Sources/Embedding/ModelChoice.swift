@@ -2,6 +2,7 @@ import Foundation
 public import Host
 public import Models
 import OpenVINO
+import TextIO
 
 /// Which variant of the default model a new store is built with on this machine, and why: the figures
 /// `ModelProbe` measured, the CPU they were measured on and the bar they had to pass. Kept in the cache
@@ -45,9 +46,9 @@ public struct ModelChoice: Sendable, Equatable, Codable {
         guard let chosen else { return "no variant passed the accuracy bar: the original model is used" }
         let base = candidates.filter { $0.model == original && $0.passes }.map(\.tokensPerSecond).max() ?? chosen.tokensPerSecond
         return "\(chosen.model) at \(chosen.precision.rawValue): \(Int(chosen.tokensPerSecond.rounded())) tokens/s, "
-            + String(format: "%.2fx", chosen.tokensPerSecond / base) + " the original's best; cosine to the original "
-            + String(format: "at f32 mean %.4f, lowest %.4f; published similarities within %.4f", chosen.meanCosine,
-                chosen.minCosine, chosen.publishedError)
+            + Format.fixed(chosen.tokensPerSecond / base, 2) + "x the original's best; cosine to the original at f32 "
+            + "mean \(Format.fixed(chosen.meanCosine, 4)), lowest \(Format.fixed(chosen.minCosine, 4)); published "
+            + "similarities within \(Format.fixed(chosen.publishedError, 4))"
             + " (measured \(measuredAt) on \(processor.summary), OpenVINO \(openvino.split(separator: "-").first ?? ""))"
     }
 
@@ -70,10 +71,8 @@ public struct ModelChoice: Sendable, Equatable, Codable {
     /// Records the choice in the cache directory (nothing happens when caching is off).
     public func save() throws {
         guard let folder = CacheDirectory.folder("machine") else { return }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         let temporary = folder + "/." + Self.fileName + ".\(System.getpid())"
-        try encoder.encode(self).write(to: URL(fileURLWithPath: temporary))
+        try Data(JSONWriter.canonical(json).utf8).write(to: URL(fileURLWithPath: temporary))
         // Renamed into place: a concurrent reader sees the old choice or the new one, never half of one.
         System.rename(temporary, folder + "/" + Self.fileName)
     }

@@ -3,6 +3,7 @@ public import Host
 public import Models
 import OpenVINO
 import Tokenizer
+import VectorMath
 
 /// Measures, on this CPU, each installed variant of the default model at each precision that differs here, and
 /// chooses the fastest one accurate enough: the model a new store is built with when the user names none.
@@ -70,11 +71,11 @@ public enum ModelProbe {
                 progress("\(variant.name) at \(precision.rawValue)")
                 let embedder = try await load(variant, precision: precision)
                 let found = try await vectors(of: texts, with: embedder)
-                let cosines = zip(expected, found).map { cosine($0, $1) }
+                let cosines = zip(expected, found).map { VectorMath.cosine($0, $1) }
                 let count = sentences.count
                 var publishedError = 0.0
                 for (index, pair) in published.enumerated() {
-                    let similarity = cosine(found[count + 2 * index], found[count + 2 * index + 1])
+                    let similarity = VectorMath.cosine(found[count + 2 * index], found[count + 2 * index + 1])
                     publishedError = max(publishedError, abs(similarity - pair.2))
                 }
                 let speed = try await tokensPerSecond(embedder, windows: windows, seconds: seconds)
@@ -146,17 +147,5 @@ public enum ModelProbe {
             tokens += pair.reduce(0) { $0 + $1.reduce(0) { $0 + $1.count } }
         }
         return Double(tokens) / (clock.now - started).seconds
-    }
-
-    static func cosine(_ a: [Float], _ b: [Float]) -> Double {
-        var dot = 0.0
-        var na = 0.0
-        var nb = 0.0
-        for (x, y) in zip(a, b) {
-            dot += Double(x) * Double(y)
-            na += Double(x) * Double(x)
-            nb += Double(y) * Double(y)
-        }
-        return dot / max(1e-12, (na * nb).squareRoot())
     }
 }

@@ -1,3 +1,5 @@
+import VectorMath
+
 /// How a chunk's token states are kept in the store for late-interaction reranking.
 public enum TokenStateFormat: String, CaseIterable, Sendable {
     /// Not kept: reranking runs the model over each candidate again.
@@ -158,9 +160,9 @@ public struct PackedTokenStates: Sendable, Equatable {
                         case .none:
                             break
                         }
-                        for i in 0..<query.count {
-                            let dot = dotProduct(q.baseAddress! + i * width, decoded.baseAddress!, width)
-                            if dot > best[i] { best[i] = dot }
+                        best.withUnsafeMutableBufferPointer { best in
+                            VectorMath.keepBestDots(
+                                best, query: q.baseAddress!, row: decoded.baseAddress!, width: width)
                         }
                     }
                 }
@@ -172,25 +174,4 @@ public struct PackedTokenStates: Sendable, Equatable {
         // Sign vectors have length √width: scaled back so that scores read as cosines.
         return format == .binary ? mean / Float(width).squareRoot() : mean
     }
-}
-
-/// The dot product of two float rows, sixteen lanes at a time (the compiler does not reorder a scalar float sum).
-@inline(__always)
-public func dotProduct(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ count: Int) -> Float {
-    var sum = SIMD16<Float>()
-    var index = 0
-    let rawA = UnsafeRawPointer(a)
-    let rawB = UnsafeRawPointer(b)
-    while index + 16 <= count {
-        let x = rawA.loadUnaligned(fromByteOffset: index * 4, as: SIMD16<Float>.self)
-        let y = rawB.loadUnaligned(fromByteOffset: index * 4, as: SIMD16<Float>.self)
-        sum += x * y
-        index += 16
-    }
-    var total = sum.sum()
-    while index < count {
-        total += a[index] * b[index]
-        index += 1
-    }
-    return total
 }

@@ -76,6 +76,25 @@ public enum System {
         }
     }
 
+    /// Writes every byte of `bytes` to `descriptor`, or as many as it takes: on a closed pipe or a full disk the
+    /// rest is dropped, as nothing more can be written there.
+    public static func writeAll(_ descriptor: Int32, _ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let count = write(descriptor, UnsafeRawBufferPointer(rebasing: raw[offset...]))
+                if count <= 0 { return }
+                offset += count
+            }
+        }
+    }
+
+    /// Writes `text` to standard error at once: the one writer of messages that must show now, safe from any
+    /// thread (it keeps no buffer).
+    public static func writeStandardError(_ text: String) {
+        writeAll(2, Array(text.utf8))
+    }
+
     /// close(2): 0, or -1 (on NFS, a write error fsync did not report).
     @discardableResult
     public static func close(_ descriptor: Int32) -> Int32 { c_close(descriptor) }

@@ -52,8 +52,7 @@ public final class ModelCache: Sendable {
 
     /// Writes "ovindex: warning: <text>" on standard error.
     public static func writeToStandardError(_ text: String) {
-        let line = Array("ovindex: warning: \(text)\n".utf8)
-        line.withUnsafeBytes { _ = System.write(2, $0) }
+        System.writeStandardError("ovindex: warning: \(text)\n")
     }
 
     /// How many times a model was actually read and compiled (not served from the cache).

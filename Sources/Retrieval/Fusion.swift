@@ -26,24 +26,3 @@ public func reciprocalRankFusion(_ lists: [[Int64]], weights: [Double]? = nil, c
         $0.score != $1.score ? $0.score > $1.score : firstSeen[$0.id]! < firstSeen[$1.id]!
     }
 }
-
-/// Late-interaction relevance: for each query token, the best cosine with any passage token, averaged over
-/// the query's tokens (ColBERT's MaxSim, divided by the query length so scores read as cosines).
-public func maxSim(query: [Float], queryTokens: Int, passage: [Float], passageTokens: Int, width: Int) -> Float {
-    guard queryTokens > 0, passageTokens > 0 else { return 0 }
-    var total: Float = 0
-    query.withUnsafeBufferPointer { q in
-        passage.withUnsafeBufferPointer { p in
-            for i in 0..<queryTokens {
-                let qBase = i * width
-                var best = -Float.infinity
-                for j in 0..<passageTokens {
-                    let dot = dotProduct(q.baseAddress! + qBase, p.baseAddress! + j * width, width)
-                    if dot > best { best = dot }
-                }
-                total += best
-            }
-        }
-    }
-    return total / Float(queryTokens)
-}

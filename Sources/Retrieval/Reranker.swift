@@ -1,6 +1,7 @@
 public import Embedding
 import Store
 import Tokenizer
+import VectorMath
 
 /// Scores passages against a query by late interaction (the embedding model's token states) or with a
 /// cross-encoder. Higher is more relevant.
@@ -76,7 +77,7 @@ public struct Reranker: Sendable {
                 let passageStates = try await embedder.tokenStates(
                     missing.map { embedder.encode(passages[$0]) }, batchTokens: batchTokens)
                 for (index, passage) in zip(missing, passageStates) {
-                    scores[index] = maxSim(
+                    scores[index] = VectorMath.maxSim(
                         query: queryStates.values, queryTokens: queryStates.count, passage: passage.values,
                         passageTokens: passage.count, width: queryStates.width)
                 }

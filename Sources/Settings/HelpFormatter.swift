@@ -154,8 +154,10 @@ public struct HelpFormatter<Root> {
         return value
     }
 
+    /// Text for a table cell: pipes and asterisks escaped (globs are not emphasis), on one line.
     static func cell(_ text: String) -> String {
-        text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
+        text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "*", with: "\\*")
+            .replacingOccurrences(of: "\n", with: " ")
     }
 }
 

@@ -1,4 +1,5 @@
 import SQLite
+import VectorMath
 
 /// Which documents a search may return: all filters must hold.
 public struct SearchFilter: Sendable, Equatable {
@@ -201,7 +202,7 @@ extension Store {
     private func exactSearchInSnapshot(_ query: [Float], k: Int, filter: SearchFilter) throws -> [SearchHit] {
         let allowed = try documents(matching: filter)
         let allowedChunks = try chunks(matching: filter)
-        let queryNorm = Self.norm(query)
+        let queryNorm = VectorMath.norm(query)
         let scored: [(Int64, Float)] = try perform("scanning vectors") {
             let statement = try connection.prepare(
                 "SELECT v.chunk_id, c.document_id, v.embedding FROM vectors v JOIN chunks c ON c.id = v.chunk_id")
@@ -210,7 +211,7 @@ extension Store {
             while try statement.step() {
                 if let allowed, !allowed.contains(statement.int64(at: 1)) { continue }
                 if let allowedChunks, !allowedChunks.contains(statement.int64(at: 0)) { continue }
-                let score = statement.withBlob(at: 2) { Self.cosine(query, queryNorm, $0) }
+                let score = statement.withBlob(at: 2) { VectorMath.cosine(query, norm: queryNorm, littleEndian: $0) }
                 ids.append(statement.int64(at: 0))
                 top.insert(ids.count - 1, score)
             }
@@ -269,7 +270,7 @@ extension Store {
 
     /// Exact cosine of `query` with each chunk's f32 vector, best first.
     public func rescore(_ chunkIDs: [Int64], query: [Float]) throws(StoreError) -> [(Int64, Float)] {
-        let queryNorm = Self.norm(query)
+        let queryNorm = VectorMath.norm(query)
         return try perform("re-scoring candidates") {
             let statement = try connection.prepare("SELECT embedding FROM vectors WHERE chunk_id = ?")
             var scored: [(Int64, Float)] = []
@@ -277,7 +278,7 @@ extension Store {
                 statement.reset()
                 try statement.bind([id])
                 guard try statement.step() else { continue }
-                scored.append((id, statement.withBlob(at: 0) { Self.cosine(query, queryNorm, $0) }))
+                scored.append((id, statement.withBlob(at: 0) { VectorMath.cosine(query, norm: queryNorm, littleEndian: $0) }))
             }
             return scored.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }
         }
@@ -383,25 +384,4 @@ extension Store {
         "under", "until", "up", "very", "was", "we", "were", "what", "when", "where", "which", "while", "who",
         "whom", "why", "will", "with", "would", "you", "your", "yours",
     ]
-
-    static func norm(_ vector: [Float]) -> Float {
-        var sum: Float = 0
-        for value in vector { sum += value * value }
-        return sum.squareRoot()
-    }
-
-    /// Cosine of `query` with a little-endian f32 blob (which may be unaligned).
-    static func cosine(_ query: [Float], _ queryNorm: Float, _ blob: UnsafeRawBufferPointer) -> Float {
-        let count = min(query.count, blob.count / 4)
-        var dot: Float = 0
-        var norm: Float = 0
-        for index in 0..<count {
-            let value = Float(
-                bitPattern: UInt32(littleEndian: blob.loadUnaligned(fromByteOffset: index * 4, as: UInt32.self)))
-            dot += value * query[index]
-            norm += value * value
-        }
-        let denominator = norm.squareRoot() * queryNorm
-        return denominator > 0 ? dot / denominator : 0
-    }
 }

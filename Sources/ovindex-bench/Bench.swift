@@ -1,8 +1,7 @@
-import Host
 import Foundation
 import Host
 import Store
-import TestSupport
+import Synthetic
 import Tokenizer
 
 /// Benchmarks for measurements that go in docs/measurements and closing notes. Release builds only:
@@ -16,7 +15,7 @@ struct Bench {
     static func main() async throws {
         let arguments = Array(CommandLine.arguments.dropFirst())
         guard let command = arguments.first else {
-            FileHandle.standardError.write(Data("usage: ovindex-bench tokenize|store-fill|store-query ...\n".utf8))
+            System.writeStandardError("usage: ovindex-bench tokenize|store-fill|store-query ...\n")
             System.exit(64)
         }
         switch command {
@@ -38,7 +37,7 @@ struct Bench {
             let documents = megabytes * 1_000_000 / 5_000
             try GeneratedCorpus.write(to: URL(fileURLWithPath: arguments[1]), documents: documents, words: 800)
         default:
-            FileHandle.standardError.write(Data("unknown benchmark \(command)\n".utf8))
+            System.writeStandardError("unknown benchmark \(command)\n")
             System.exit(64)
         }
     }

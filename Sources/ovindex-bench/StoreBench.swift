@@ -1,8 +1,10 @@
 import Foundation
 import Store
-import TestSupport
+import Synthetic
+
 import TextIO
 import Host
+import VectorMath
 
 /// Synthetic stores and retrieval timings.
 ///
@@ -26,7 +28,7 @@ enum StoreBench {
     static func vector(near centre: [Float], _ generator: inout SplitMix64, spread: Float = 0.9) -> [Float] {
         let noise = generator.unitVector(dimension)
         let mixed = zip(centre, noise).map { $0 + spread * $1 }
-        let norm = mixed.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        let norm = VectorMath.norm(mixed)
         return mixed.map { $0 / norm }
     }
 

@@ -122,29 +122,6 @@ func cosine(_ a: [Float], _ b: [Float]) -> Float {
     }
 }
 
-@Suite struct ModelDirectoryTests {
-    @Test func missingDirectoryAndManifestAreClearErrors() throws {
-        let missing = #expect(throws: ModelError.self) { try ModelDirectory(path: "/nonexistent/model") }
-        #expect(missing?.message.contains("no such model directory") == true)
-        let directory = try TemporaryDirectory()
-        let noManifest = #expect(throws: ModelError.self) { try ModelDirectory(path: directory.path) }
-        #expect(noManifest?.message.contains("no manifest.json") == true)
-        try directory.write("manifest.json", "{}")
-        let invalid = #expect(throws: ModelError.self) { try ModelDirectory(path: directory.path) }
-        #expect(invalid?.message.contains("invalid manifest") == true)
-        let unknownName = #expect(throws: ModelError.self) { try ModelDirectory.resolve("no-such-model") }
-        #expect(unknownName?.message.contains("no model of that name") == true)
-    }
-
-    @Test func theDefaultModelResolvesByName() throws {
-        let model = try ModelDirectory.resolve(ProjectPaths.model().path)
-        #expect(model.name == "all-MiniLM-L6-v2")
-        #expect(model.manifest.dimension == 384)
-        #expect(model.manifest.max_sequence_length == 256)
-        #expect(model.manifest.weights_sha256.count == 64)
-    }
-}
-
 @Suite struct TokenBatcherTests {
     @Test func batchesStayUnderTheBudgetAndCoverEveryTextOnce() {
         let lengths = [5, 300, 12, 12, 7, 256, 40, 3, 3, 90]

@@ -1,4 +1,5 @@
 import Testing
+import VectorMath
 
 @testable import Embedding
 
@@ -105,7 +106,7 @@ import Testing
             let expected = zip(a, b).reduce(Float(0)) { $0 + $1.0 * $1.1 }
             let dot = a.withUnsafeBufferPointer { pa in
                 b.withUnsafeBufferPointer { pb in
-                    count == 0 ? 0 : dotProduct(pa.baseAddress!, pb.baseAddress!, count)
+                    count == 0 ? 0 : VectorMath.dot(pa.baseAddress!, pb.baseAddress!, count)
                 }
             }
             #expect(abs(dot - expected) < 1e-3, "\(count)")

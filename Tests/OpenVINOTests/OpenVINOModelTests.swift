@@ -161,28 +161,41 @@ import Host
         #expect(cache.loadCount == 2)
     }
 
-    @Test func loadUnloadCyclesReturnMemory() async throws {
+    /// RSS after each of `cycles` load, infer and unload cycles; with `leaking`, every compiled model is kept
+    /// (memory not returned, the seed service's failure), to show the check catches it.
+    func residentAfterCycles(_ cycles: Int, leaking: Bool = false) async throws -> [Int] {
         let cache = ModelCache(core: try Core())
         let vocabulary = try VocabularyLookup()
+        var kept: [CompiledModel] = []
         var samples: [Int] = []
-        for _ in 0..<20 {
+        for _ in 0..<cycles {
             do {
                 let model = try await cache.compiledModel(at: ProjectPaths.embeddingModelXML)
                 let request = try model.makeInferRequest()
                 try setInputs(request, [vocabulary.encode("the weather is lovely today .")])
                 try await request.infer()
                 #expect(cache.unload(path: ProjectPaths.embeddingModelXML))
+                if leaking { kept.append(model) }
             }
             samples.append(try #require(ProcessMemory.residentBytes()))
         }
-        let first = samples[0]
-        let last = samples[samples.count - 1]
-        let megabytes = { (bytes: Int) in Double(bytes) / 1_048_576 }
-        print(
-            "load/unload RSS MB per cycle: \(samples.map { Int(megabytes($0)) }), after cycle 1: \(megabytes(first)), after cycle 20: \(megabytes(last)), "
-                + "max: \(megabytes(samples.max() ?? 0))")
-        #expect(cache.loadCount == 20)
-        #expect(abs(last - first) < 30 * 1_048_576, "RSS grew from \(megabytes(first)) MB to \(megabytes(last)) MB")
+        #expect(cache.loadCount == cycles)
+        withExtendedLifetime(kept) {}
+        return samples
+    }
+
+    @Test func loadUnloadCyclesReturnMemory() async throws {
+        let samples = try await residentAfterCycles(20)
+        let growth = MemoryGrowth(samples: samples)
+        print("load/unload RSS MB per cycle: \(samples.map { $0 >> 20 }), growth \(growth.bytes >> 20) MB")
+        #expect(!growth.isGrowing, "RSS grew by \(growth.bytes >> 20) MB: \(samples.map { $0 >> 20 }) MB")
+    }
+
+    /// The check fails on growth: a model kept per cycle (about 100 MB each) is caught.
+    @Test func aModelKeptEveryCycleIsCaughtAsGrowth() async throws {
+        let samples = try await residentAfterCycles(11, leaking: true)
+        let growth = MemoryGrowth(samples: samples)
+        #expect(growth.isGrowing, "RSS per cycle: \(samples.map { $0 >> 20 }) MB")
     }
 
     @Test func timeoutCancelsTheInferenceAndTheRequestIsReusable() async throws {

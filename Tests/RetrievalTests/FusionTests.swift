@@ -1,4 +1,5 @@
 import Testing
+import VectorMath
 
 @testable import Retrieval
 
@@ -17,9 +18,9 @@ struct FusionTests {
         // Two query tokens, three passage tokens, width 2 (unit vectors).
         let query: [Float] = [1, 0, 0, 1]
         let passage: [Float] = [0.6, 0.8, 1, 0, -1, 0]
-        let score = maxSim(query: query, queryTokens: 2, passage: passage, passageTokens: 3, width: 2)
+        let score = VectorMath.maxSim(query: query, queryTokens: 2, passage: passage, passageTokens: 3, width: 2)
         // Token (1,0): best 1 (second passage token); token (0,1): best 0.8 (first) -> mean 0.9.
         #expect(abs(score - 0.9) < 1e-6)
-        #expect(maxSim(query: query, queryTokens: 2, passage: [], passageTokens: 0, width: 2) == 0)
+        #expect(VectorMath.maxSim(query: query, queryTokens: 2, passage: [], passageTokens: 0, width: 2) == 0)
     }
 }

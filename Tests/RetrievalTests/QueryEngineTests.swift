@@ -4,6 +4,7 @@ import OpenVINO
 @testable import Store
 import TestSupport
 import Testing
+import VectorMath
 
 @testable import Retrieval
 import Models
@@ -154,7 +155,7 @@ final class Library {
         let queryStates = Reranker.telling(allStates, of: encoding, tokenizer: library.embedder.tokenizer)
         #expect(queryStates.count < allStates.count)
         let passageStates = try await library.embedder.tokenStates([library.embedder.encode(first.hit.text)])[0]
-        let expected = maxSim(
+        let expected = VectorMath.maxSim(
             query: queryStates.values, queryTokens: queryStates.count, passage: passageStates.values,
             passageTokens: passageStates.count, width: queryStates.width)
         #expect(abs(first.score - expected) < 1e-4)

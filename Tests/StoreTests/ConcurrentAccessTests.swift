@@ -2,6 +2,7 @@ import Foundation
 import SQLite
 @testable import Store
 import TestSupport
+import StoreFixtures
 import Testing
 
 /// A reader process queries while a writer process replaces every document: WAL lets both run, and each read

@@ -1,6 +1,8 @@
 import Foundation
 @testable import Store
+import Synthetic
 import TestSupport
+import StoreFixtures
 import Testing
 import TextIO
 

@@ -1,5 +1,6 @@
 import Store
 import TestSupport
+import StoreFixtures
 import Testing
 
 @testable import Store

@@ -2,6 +2,7 @@ import Foundation
 import SQLite
 @testable import Store
 import TestSupport
+import StoreFixtures
 import Testing
 
 /// `Store.check` and `requireIntact`: each invariant broken on purpose is reported, and a sound store is sound.

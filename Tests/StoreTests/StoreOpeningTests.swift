@@ -2,6 +2,7 @@ import Foundation
 import SQLite
 @testable import Store
 import TestSupport
+import StoreFixtures
 import Testing
 
 /// What `Store(path:)` does with files that are not (current) ovindex stores: refuse, and change nothing.

@@ -2,6 +2,7 @@ import Foundation
 import SQLite
 @testable import Store
 import TestSupport
+import StoreFixtures
 import Testing
 import TextIO
 

@@ -1,6 +1,7 @@
 import Foundation
 import SQLite
 @testable import Store
+import Synthetic
 import TestSupport
 import Testing
 

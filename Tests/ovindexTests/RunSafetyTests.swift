@@ -1,5 +1,6 @@
 import Foundation
 import SQLite
+import Synthetic
 import TestSupport
 import Testing
 

@@ -1,5 +1,6 @@
 import Foundation
 @testable import Store
+import Synthetic
 import TestSupport
 import Testing
 

@@ -205,7 +205,7 @@ public struct CorpusReader: Sendable {
 
     /// Blocks the calling thread for good, as a read from a hung network filesystem would (the `stall` fault).
     private static func stall(_ key: String) -> Never {
-        FileHandle.standardError.write(Data("ovindex: fault: stalling the read of \(key)\n".utf8))
+        System.writeStandardError("ovindex: fault: stalling the read of \(key)\n")
         while true { System.sleep(3600) }
     }
 

@@ -97,7 +97,7 @@ public struct FaultPlan: Sendable, Equatable {
     /// announces it on stderr first, so that a test knows the run got there.
     func pause(at point: String) {
         guard pauses.contains(point) else { return }
-        FileHandle.standardError.write(Data("ovindex: fault: pausing at \(point)\n".utf8))
+        System.writeStandardError("ovindex: fault: pausing at \(point)\n")
         while !(resumeFile.map { FileManager.default.fileExists(atPath: $0) } ?? true) { System.usleep(20_000) }
     }
 

@@ -39,7 +39,7 @@ final class Terminal {
 
     func append(_ bytes: [UInt8]) {
         guard capacity > 0 else {
-            Self.writeAll(bytes, to: fileDescriptor)
+            System.writeAll(fileDescriptor, bytes)
             return
         }
         buffer.append(contentsOf: bytes)
@@ -47,25 +47,12 @@ final class Terminal {
     }
 
     func flush() {
-        Self.writeAll(buffer, to: fileDescriptor)
+        System.writeAll(fileDescriptor, buffer)
         buffer.removeAll(keepingCapacity: true)
     }
 
     /// Whether the descriptor is an interactive terminal (progress lines, tables) rather than a file or pipe.
     var isInteractive: Bool {
         System.isTerminal(fileDescriptor)
-    }
-
-    /// Writes every byte, or as many as the descriptor takes (a closed pipe or a full disk: nothing more can be
-    /// written, and nothing is to be done about it here).
-    private static func writeAll(_ bytes: [UInt8], to descriptor: Int32) {
-        bytes.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let written = System.write(descriptor, UnsafeRawBufferPointer(rebasing: raw[offset...]))
-                if written <= 0 { return }
-                offset += written
-            }
-        }
     }
 }

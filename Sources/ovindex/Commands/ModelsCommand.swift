@@ -56,10 +56,7 @@ struct ModelsCommand: Command {
             choice = measured
         }
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            let data = try encoder.encode(choice.map { [$0] } ?? [])
-            Terminal.output.write(line: String(decoding: data, as: UTF8.self))
+            Terminal.output.write(line: JSONWriter.canonical(.array(choice.map { [$0.json] } ?? [])))
             return .success
         }
         let out = Terminal.output

@@ -1,19 +1,22 @@
-import Store
-import TestSupport
-import TextIO
 import Checksum
+public import Store
+import Synthetic
+public import TestSupport
+public import TextIO
 
-let testModel = ModelIdentity(
+/// Stores with synthetic vectors, for the tests of the modules that read and write stores.
+
+public let testModel = ModelIdentity(
     modelID: "test/model", dimension: 8, pooling: "mean", normalized: true,
     weightsSHA256: String(repeating: "a", count: 64))
 
-func makeStore(_ directory: TemporaryDirectory, name: String = "store.sqlite") throws -> Store {
+public func makeStore(_ directory: TemporaryDirectory, name: String = "store.sqlite") throws -> Store {
     let store = try Store(path: directory.file(name))
     try store.bind(to: testModel)
     return store
 }
 
-func document(
+public func document(
     _ key: String, chunks texts: [String], hash: String? = nil, source: String? = nil,
     metadata: [String: JSONValue] = [:], seed: UInt64 = 1
 ) -> DocumentInput {

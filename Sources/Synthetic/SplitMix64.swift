@@ -1,4 +1,5 @@
 import Foundation
+import VectorMath
 
 /// Deterministic pseudo-random numbers (SplitMix64), so generated test data and benchmarks repeat exactly.
 public struct SplitMix64: RandomNumberGenerator, Sendable {
@@ -26,7 +27,7 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
     /// A random unit vector of `dimension` floats.
     public mutating func unitVector(_ dimension: Int) -> [Float] {
         let values = (0..<dimension).map { _ in gaussian() }
-        let norm = values.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        let norm = VectorMath.norm(values)
         return values.map { $0 / norm }
     }
 }
