@@ -1,35 +1,6 @@
 public import Host
 public import Store
 
-/// Where candidates come from.
-public enum RetrievalMode: String, CaseIterable, Sendable {
-    /// Cosine similarity: the int8 scan picks candidates, their f32 vectors are re-scored.
-    case vector
-    /// BM25 over chunk text (SQLite FTS5).
-    case keyword
-    /// Both, fused by reciprocal rank.
-    case hybrid
-}
-
-/// How candidates are re-scored before the top k are taken.
-public enum RerankMethod: String, CaseIterable, Sendable {
-    case none
-    /// MaxSim between the query's and each candidate's token states from the embedding model (no extra model).
-    case lateInteraction = "late-interaction"
-    /// A sequence-classification model scoring each (query, passage) pair.
-    case crossEncoder = "cross-encoder"
-}
-
-/// What `ovindex query` does when no flag says otherwise. Chosen with scripts/tune_query.py on the stdlib and
-/// man evaluation sets, and reported on the info set, which was not used to choose (docs/querying.md, "Query quality").
-public enum QueryDefaults {
-    public static let mode = RetrievalMode.hybrid
-    public static let rerank = RerankMethod.lateInteraction
-    public static let candidates = 40
-    public static let keywordWeight = 0.5
-    public static let firstStageWeight = 2.0
-}
-
 /// One query's settings.
 public struct QueryOptions: Sendable, Equatable {
     /// The longest query text accepted, in characters.
@@ -79,30 +50,6 @@ public struct QueryOptions: Sendable, Equatable {
         }
         guard (1...Self.maximumCandidates).contains(candidates) else {
             throw .limit("candidates is \(candidates); it must be between 1 and \(Self.maximumCandidates)")
-        }
-    }
-}
-
-/// Why a query was refused or failed.
-public enum QueryError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// A limit was exceeded or a value is out of range.
-    case limit(String)
-    /// The store and the models do not fit together (another embedding model, no reranker...).
-    case setup(String)
-
-    public var description: String {
-        switch self {
-        case .limit(let message), .setup(let message): message
-        }
-    }
-}
-
-extension QueryError: ExitStatusError {
-    /// A query over a limit is bad input; a store and models that do not fit together are a failure.
-    public var exitStatus: ExitStatus {
-        switch self {
-        case .limit: .dataError
-        case .setup: .failure
         }
     }
 }

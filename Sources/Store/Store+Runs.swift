@@ -1,22 +1,5 @@
 import SQLite
 
-/// One indexing run as the store recorded it.
-public struct RunRecord: Sendable, Equatable {
-    public enum Status: String, Sendable {
-        case running, completed, interrupted, failed
-    }
-
-    public var id: Int64
-    public var startedAt: String
-    public var updatedAt: String
-    public var finishedAt: String?
-    public var status: Status
-    public var settings: String
-    public var counters: RunCounters
-    public var cursor: String
-    public var error: String?
-}
-
 extension Store {
     /// Starts a run and returns its id. `settings` is the run's configuration as JSON.
     public func beginRun(settings: String) throws(StoreError) -> Int64 {
@@ -98,21 +81,6 @@ extension Store {
             return records
         }
     }
-}
-
-/// What a store holds, for `status` and `store info`.
-public struct StoreStatistics: Sendable, Equatable {
-    public var schemaVersion: Int
-    public var documents: Int
-    public var rejectedDocuments: Int
-    public var chunks: Int
-    public var vectors: Int
-    public var rejects: Int
-    public var runs: Int
-    public var fileBytes: Int
-    /// Chunks whose token states the store keeps, and the bytes they take.
-    public var chunksWithStates: Int
-    public var stateBytes: Int
 }
 
 extension Store {

@@ -1,12 +1,4 @@
 public import Host
-/// Why a JSON text could not be parsed: what was expected and at which byte.
-public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertible {
-    public var message: String
-    /// 1-based byte column in the parsed text.
-    public var column: Int
-
-    public var description: String { "\(message) at column \(column)" }
-}
 
 /// A strict JSON parser (RFC 8259) over UTF-8 bytes, for one JSON Lines record at a time.
 public struct JSONParser {
@@ -246,8 +238,4 @@ private struct Cursor {
         }
         return value
     }
-}
-
-extension JSONParseError: ExitStatusError {
-    public var exitStatus: ExitStatus { .dataError }
 }

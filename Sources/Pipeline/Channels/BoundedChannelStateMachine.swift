@@ -170,13 +170,3 @@ struct BoundedChannelStateMachine<Element, Sender, Receiver> {
         return (waiting, takeReceiver())
     }
 }
-
-/// Sending to a channel whose receiver has stopped.
-public struct ChannelClosedError: Error, Sendable, Equatable, CustomStringConvertible {
-    public init() {}
-    public var description: String { "the channel was closed by its receiver" }
-}
-
-extension ChannelClosedError: ExitStatusError {
-    public var exitStatus: ExitStatus { .failure }
-}

@@ -3,7 +3,6 @@ public import Host
 import TextIO
 public import Store
 
-
 /// `ovindex merge`: shard stores combined into one, as a run writes a store (under its lock, never into a
 /// damaged one), one transaction per shard, then published when asked.
 ///
@@ -131,32 +130,5 @@ public struct ShardMerge: Sendable {
     /// A file's device and inode (links followed), or nil when it does not exist.
     static func identity(_ path: String) -> [UInt64]? {
         System.stat(path).map { [$0.device, $0.inode] }
-    }
-}
-
-/// A shard that cannot be merged: missing, not ready in time, the output itself, or with an unfinished run.
-public struct MergeError: Error, Sendable, Equatable, CustomStringConvertible {
-    public enum Kind: Sendable, Equatable {
-        case missing, notReady, sameFile, incomplete
-    }
-
-    public var kind: Kind
-    public var message: String
-
-    public init(_ kind: Kind, _ message: String) {
-        self.kind = kind
-        self.message = message
-    }
-
-    public var description: String { message }
-}
-
-extension MergeError: ExitStatusError {
-    public var exitStatus: ExitStatus {
-        switch kind {
-        case .missing, .notReady: .noInput
-        case .sameFile: .usage
-        case .incomplete: .failure
-        }
     }
 }

@@ -85,13 +85,3 @@ public struct Shard: Sendable, Equatable, CustomStringConvertible {
         return path + ".shard-\(description)"
     }
 }
-
-public struct ShardError: Error, Sendable, Equatable, CustomStringConvertible {
-    public var message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
-}
-
-extension ShardError: ExitStatusError {
-    public var exitStatus: ExitStatus { .usage }
-}

@@ -117,27 +117,3 @@ public struct FaultPlan: Sendable, Equatable {
     }
 
 }
-
-/// An `OVINDEX_FAULTS` entry that is not one of the known faults.
-public struct FaultPlanError: Error, Sendable, Equatable, CustomStringConvertible {
-    public var entry: String
-    public var description: String {
-        "\(Environment.faultsVariable): '\(entry)' is not a known fault (read=KEY, list=FOLDER, stall=KEY, "
-            + "pause=KEY|prune, inference=N[+], commit=N|final, prune, finish)"
-    }
-}
-
-/// An I/O failure injected by the fault plan at a store operation.
-public struct InjectedFault: Error, Sendable, Equatable, CustomStringConvertible {
-    public var point: String
-    public var store: String
-    public var description: String { "store \(store): \(point): disk I/O error (injected by OVINDEX_FAULTS)" }
-}
-
-extension FaultPlanError: ExitStatusError {
-    public var exitStatus: ExitStatus { .usage }
-}
-
-extension InjectedFault: ExitStatusError {
-    public var exitStatus: ExitStatus { .ioError }
-}

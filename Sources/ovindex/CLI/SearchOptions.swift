@@ -1,0 +1,30 @@
+import Embedding
+import Retrieval
+import Settings
+
+/// The store and models `query` and `eval` search with.
+struct SearchOptions {
+    var store: String?
+    var model: String?
+    var reranker: String?
+    var inference = InferenceOptions()
+
+    static let section = SettingSection<SearchOptions>(
+        "Store and models",
+        [
+            .option("--store", value: "PATH", .text, help: "the store to search", required: true, \.store),
+            .option(
+                "--model", value: "DIR|NAME", .text, help: "the embedding model the store was built with",
+                default: "the one the store recorded, found by name in data/models", \.model),
+            .option(
+                "--reranker", value: "DIR|NAME", .text,
+                help: "a cross-encoder model directory (made by scripts/convert_model.py), for --rerank cross-encoder",
+                \.reranker),
+        ] + InferenceOptions.settings.map { $0.lifted(\.inference) })
+
+    /// The store opened read-only with its models loaded, once.
+    func open() async throws -> QueryEngine {
+        try await QueryEngine.open(
+            store: store ?? "", model: model, reranker: reranker, options: inference.embedderOptions())
+    }
+}
