@@ -37,7 +37,8 @@ test-swift:
 test-python:
 	$(PYTHON) -m unittest discover -s scripts/tests
 
-# The image's smoke test: builds the image and runs the tool from its files (skipped without podman or docker).
+# The image's smoke test: builds the image and runs the tool from its files (setup installs podman and debootstrap
+# when root; skipped, with a line saying so, without podman or docker).
 test-image:
 	@scripts/image_smoke.sh
 

