@@ -101,7 +101,7 @@ let package = Package(
         .testTarget(name: "ChecksumTests", dependencies: ["Checksum"], swiftSettings: swiftSettings),
         .testTarget(name: "HostTests", dependencies: ["Host"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "OpenVINOTests", dependencies: ["OpenVINO", "TestSupport", "TextIO", "Host"],
+            name: "OpenVINOTests", dependencies: ["OpenVINO", "TestSupport", "TextIO", "Host", "VectorMath"],
             swiftSettings: swiftSettings),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(

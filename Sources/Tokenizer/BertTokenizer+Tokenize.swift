@@ -25,12 +25,7 @@ extension BertTokenizer {
             let lead = utf8[offset]
             if let special = specialMatcher.match(utf8, at: offset) {
                 flush(&word, into: &encoding)
-                let end = offset + special.bytes.count
-                encoding.append(
-                    id: special.id, typeID: 0,
-                    offset: TokenOffset(start: scalarIndex, end: scalarIndex + special.scalarCount),
-                    utf8Offset: TokenOffset(start: Int32(offset), end: Int32(end)), special: true)
-                offset = end
+                offset = Self.append(special, at: offset, scalarIndex: scalarIndex, into: &encoding)
                 scalarIndex += special.scalarCount
                 lastClass = 0
                 continue
@@ -122,12 +117,7 @@ extension BertTokenizer {
         while offset < utf8.count {
             if let special = specialMatcher.match(utf8, at: offset) {
                 normalizeSegment()
-                let end = offset + special.bytes.count
-                encoding.append(
-                    id: special.id, typeID: 0,
-                    offset: TokenOffset(start: scalarIndex, end: scalarIndex + special.scalarCount),
-                    utf8Offset: TokenOffset(start: Int32(offset), end: Int32(end)), special: true)
-                offset = end
+                offset = Self.append(special, at: offset, scalarIndex: scalarIndex, into: &encoding)
                 scalarIndex += special.scalarCount
                 continue
             }
@@ -168,6 +158,18 @@ extension BertTokenizer {
             word.append(piece.scalar, from: source)
             flush(&word, into: &encoding)
         }
+    }
+
+    /// Appends a special token the text spells out at `offset` (scalar `scalarIndex`); returns the offset after it.
+    @inline(__always)
+    private static func append(
+        _ special: SpecialTokenMatcher.Token, at offset: Int, scalarIndex: Int32, into encoding: inout Encoding
+    ) -> Int {
+        let end = offset + special.bytes.count
+        encoding.append(
+            id: special.id, typeID: 0, offset: TokenOffset(start: scalarIndex, end: scalarIndex + special.scalarCount),
+            utf8Offset: TokenOffset(start: Int32(offset), end: Int32(end)), special: true)
+        return end
     }
 
     /// Runs WordPiece on the buffered word, appends its pieces (or one [UNK]) and empties the buffer.

@@ -2,18 +2,11 @@ import Embedding
 import OpenVINO
 import TestSupport
 import Testing
+import VectorMath
 import Models
 
 func cosine(_ a: [Float], _ b: [Float]) -> Float {
-    var dot: Float = 0
-    var na: Float = 0
-    var nb: Float = 0
-    for (x, y) in zip(a, b) {
-        dot += x * y
-        na += x * x
-        nb += y * y
-    }
-    return dot / (na.squareRoot() * nb.squareRoot())
+    Float(VectorMath.cosine(a, b))
 }
 
 /// The whole embedding path (tokenizer, batching, graph pooling) against published figures for the model.

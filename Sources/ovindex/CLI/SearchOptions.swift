@@ -16,10 +16,7 @@ struct SearchOptions {
             .option(
                 "--model", value: "DIR|NAME", .text, help: "the embedding model the store was built with",
                 default: "the one the store recorded, found by name in data/models", \.model),
-            .option(
-                "--reranker", value: "DIR|NAME", .text,
-                help: "a cross-encoder model directory (made by scripts/convert_model.py), for --rerank cross-encoder",
-                \.reranker),
+            ModelOptions.reranker(\.reranker, for: ", for --rerank cross-encoder"),
         ] + InferenceOptions.settings.map { $0.lifted(\.inference) })
 
     /// The store opened read-only with its models loaded, once.

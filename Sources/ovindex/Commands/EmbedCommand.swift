@@ -22,9 +22,7 @@ struct EmbedCommand: Command {
             SettingSection(
                 "Options",
                 [
-                    .option(
-                        "--model", value: "DIR|NAME", .text, help: "model directory or name under data/models",
-                        default: "all-MiniLM-L6-v2", \.model),
+                    ModelOptions.model(\.model),
                     .option("--format", value: "F", .choice, help: "output format", \.format),
                     .option(
                         "--output", "-o", value: "FILE", .text, help: "write there instead of standard output", \.output),

@@ -26,9 +26,7 @@ struct RerankCommand: Command {
                     .option(
                         "--method", value: "M", .choice, help: "late-interaction or cross-encoder",
                         default: "cross-encoder when --reranker is given, else late-interaction", \.method),
-                    .option(
-                        "--reranker", value: "DIR|NAME", .text,
-                        help: "a cross-encoder model directory (made by scripts/convert_model.py)", \.reranker),
+                    ModelOptions.reranker(\.reranker, for: ""),
                     .option(
                         "--model", value: "DIR|NAME", .text, help: "the embedding model, for late interaction",
                         default: "all-MiniLM-L6-v2", \.model),

@@ -19,9 +19,7 @@ struct TokenizeCommand: Command {
             SettingSection(
                 "Options",
                 [
-                    .option(
-                        "--model", value: "DIR|NAME", .text, help: "model directory or name under data/models",
-                        default: "all-MiniLM-L6-v2", \.model),
+                    ModelOptions.model(\.model),
                     .flag(
                         "--pair", help: "encode pairs: \"pair\" field in JSON Lines, or \"first<TAB>second\" per line",
                         \.pair),

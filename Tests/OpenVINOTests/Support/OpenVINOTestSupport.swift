@@ -1,3 +1,4 @@
+import VectorMath
 import Foundation
 import OpenVINO
 import TestSupport
@@ -50,13 +51,5 @@ func setInputs(_ request: InferRequest, _ sequences: [[Int64]], length: Int? = n
 }
 
 func cosine(_ a: ArraySlice<Float>, _ b: ArraySlice<Float>) -> Float {
-    var dot: Float = 0
-    var na: Float = 0
-    var nb: Float = 0
-    for (x, y) in zip(a, b) {
-        dot += x * y
-        na += x * x
-        nb += y * y
-    }
-    return dot / (na.squareRoot() * nb.squareRoot())
+    Float(VectorMath.cosine(Array(a), Array(b)))
 }
