@@ -111,7 +111,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "PipelineTests", dependencies: ["Pipeline", "TestSupport", "Checksum", "Models", "Host"],
+            name: "PipelineTests", dependencies: ["Pipeline", "TestSupport", "StoreFixtures", "Store", "Checksum", "Models", "Host"],
             swiftSettings: swiftSettings),
         .target(
             name: "StoreFixtures", dependencies: ["Store", "TestSupport", "TextIO", "Checksum", "Synthetic"], path: "Tests/StoreFixtures",
