@@ -52,7 +52,11 @@ struct ModelsCommand: Command {
             let measured = try await ModelProbe.measure(variants, seconds: seconds) { [json] step in
                 if !json { Terminal.errors.write(line: "ovindex models: measuring \(step)") }
             }
-            try measured.save()
+            do {
+                try measured.save()
+            } catch {
+                throw CommandError(.ioError, "measured, but the choice could not be recorded in the cache: \(error)")
+            }
             choice = measured
         }
         if json {
