@@ -1,5 +1,5 @@
 public import Host
-public import Tokenizer
+import Tokenizer
 
 /// A batch whose results do not match its inputs (a model that returned fewer or more rows than it was given).
 public struct BatchResultError: Error, Sendable, Equatable, CustomStringConvertible {

@@ -1,4 +1,4 @@
-public import Host
+import Host
 public import Tokenizer
 
 /// Groups encoded texts into batches under a token budget, longest texts together, to cut padding.

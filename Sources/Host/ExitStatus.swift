@@ -14,7 +14,8 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
     case unavailable = 69
     /// An internal error: a bug (EX_SOFTWARE).
     case software = 70
-    /// A store cannot be written where it was asked for: a network file system (EX_CANTCREAT).
+    /// An output cannot be created where it was asked for: a store on a network file system, a publish target
+    /// or a trace file in a folder that does not exist (EX_CANTCREAT).
     case cantCreate = 73
     /// Reading or writing failed: output, store (EX_IOERR).
     case ioError = 74
@@ -33,7 +34,7 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
         case .noInput: "missing input"
         case .unavailable: "model unavailable"
         case .software: "internal error"
-        case .cantCreate: "store refused on a network file system"
+        case .cantCreate: "cannot create the output (a network file system, a missing folder)"
         case .ioError: "I/O error"
         case .interrupted: "interrupted"
         case .terminated: "terminated"

@@ -1,4 +1,4 @@
-public import Host
+import Host
 import TextIO
 
 /// Retrieval quality and latency over queries with known relevant documents.

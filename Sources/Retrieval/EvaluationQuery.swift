@@ -1,4 +1,4 @@
-public import Host
+import Host
 import TextIO
 
 /// A query with the documents that answer it (a line of an evaluation set).

@@ -1,4 +1,4 @@
-public import Host
+import Host
 import TextIO
 
 /// One configuration of the evaluation grid and how it did.

@@ -1,5 +1,5 @@
-public import Host
-public import Store
+import Host
+import Store
 
 /// What `ovindex query` does when no flag says otherwise. Chosen with scripts/tune_query.py on the stdlib and
 /// man evaluation sets, and reported on the info set, which was not used to choose (docs/querying.md, "Query quality").

@@ -1,4 +1,4 @@
-public import Host
+import Host
 import TextIO
 
 extension QueryEngine {

@@ -1,5 +1,5 @@
 public import Host
-public import Store
+import Store
 
 /// Why a query was refused or failed.
 public enum QueryError: Error, Sendable, Equatable, CustomStringConvertible {

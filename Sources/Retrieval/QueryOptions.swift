@@ -1,4 +1,4 @@
-public import Host
+import Host
 public import Store
 
 /// One query's settings.

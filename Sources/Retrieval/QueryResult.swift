@@ -1,4 +1,4 @@
-public import Embedding
+import Embedding
 public import Store
 import Tokenizer
 import Host

@@ -1,5 +1,5 @@
-public import Embedding
-public import Store
+import Embedding
+import Store
 import Tokenizer
 import Host
 

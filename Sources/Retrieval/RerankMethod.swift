@@ -1,5 +1,5 @@
-public import Host
-public import Store
+import Host
+import Store
 
 /// How candidates are re-scored before the top k are taken.
 public enum RerankMethod: String, CaseIterable, Sendable {

@@ -1,5 +1,5 @@
-public import Host
-public import Store
+import Host
+import Store
 
 /// Where candidates come from.
 public enum RetrievalMode: String, CaseIterable, Sendable {

@@ -48,6 +48,9 @@ public struct ArgumentParser<Root> {
                 setting = named
                 inline = String(item[item.index(after: equals)...])
             }
+            if setting == nil, let equals = item.firstIndex(of: "="), let flag = byName[String(item[..<equals])] {
+                throw UsageError("\(flag.name) takes no value, got '\(item)'")
+            }
             guard let setting else { throw UsageError("unknown option '\(item)'") }
             let name = inline == nil ? item : String(item[..<(item.firstIndex(of: "=") ?? item.endIndex)])
             var value: String?

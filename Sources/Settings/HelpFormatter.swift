@@ -123,8 +123,8 @@ public struct HelpFormatter<Root> {
         var value: String
         switch setting.domain {
         case .flag: value = "flag"
-        case .text, .texts: value = setting.placeholder ?? "text"
-        case .integer, .number, .seconds, .choice:
+        case .text, .path, .texts: value = setting.placeholder ?? "text"
+        case .integer, .number, .seconds, .choice, .choices:
             value = (setting.placeholder.map { $0 + ": " } ?? "") + (setting.domain.summary ?? "")
         case .custom(let description): value = (setting.placeholder.map { $0 + ": " } ?? "") + description
         }
@@ -133,10 +133,12 @@ public struct HelpFormatter<Root> {
         return value
     }
 
-    /// Text for a table cell: pipes and asterisks escaped (globs are not emphasis), on one line.
+    /// Text for a table cell, on one line, shown as written: backslashes, pipes, asterisks (globs are not
+    /// emphasis) and angle brackets ("first<TAB>second" is not an HTML tag) escaped.
     static func cell(_ text: String) -> String {
-        text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "*", with: "\\*")
-            .replacingOccurrences(of: "\n", with: " ")
+        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "|", with: "\\|")
+            .replacingOccurrences(of: "*", with: "\\*").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\n", with: " ")
     }
 }
 

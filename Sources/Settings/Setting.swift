@@ -144,7 +144,8 @@ extension Setting {
         default defaultText: String? = nil, _ keyPath: WritableKeyPath<Root, [String]>
     ) -> Setting {
         nonisolated(unsafe) let keyPath = keyPath
-        let append: @Sendable (String) -> Assignment<Root> = { value in
+        let append: @Sendable (String) -> Assignment<Root>? = { value in
+            guard !value.isEmpty else { return nil }
             let assign: Assignment<Root> = { root in root[keyPath: keyPath].append(value) }
             return assign
         }
@@ -152,7 +153,7 @@ extension Setting {
             let assign: Assignment<Root> = { root in root[keyPath: keyPath] = values }
             return assign
         }
-        let fromArgument: @Sendable (String?) -> Assignment<Root>? = { text in text.map(append) }
+        let fromArgument: @Sendable (String?) -> Assignment<Root>? = { text in text.flatMap(append) }
         let fromJSON: @Sendable (JSONValue) -> Assignment<Root>? = { json in
             ValueCodec<[String]>.texts.decode(json).map(replace)
         }

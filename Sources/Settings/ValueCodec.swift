@@ -81,6 +81,16 @@ extension ValueCodec where Value == String {
     }
 }
 
+extension ValueCodec where Value == String {
+    /// A path: any text but the empty one (which would name the current directory).
+    public static var path: Self {
+        let nonEmpty: @Sendable (String) -> String? = { $0.isEmpty ? nil : $0 }
+        return ValueCodec(
+            domain: .path, parse: nonEmpty, decode: { $0.stringValue.flatMap(nonEmpty) }, encode: { .string($0) },
+            show: { $0 })
+    }
+}
+
 extension ValueCodec where Value == [String] {
     public static var texts: Self {
         ValueCodec(
@@ -95,11 +105,15 @@ extension ValueCodec where Value == [String] {
 
 extension ValueCodec where Value: RawRepresentable & CaseIterable & Sendable, Value.RawValue == String {
     /// One of an enumeration's raw values, listed in its declaration order.
-    public static var choice: Self {
-        ValueCodec(
-            domain: .choice(Value.allCases.map(\.rawValue)), parse: { Value(rawValue: $0) },
-            decode: { $0.stringValue.flatMap(Value.init(rawValue:)) }, encode: { .string($0.rawValue) },
-            show: { $0.rawValue })
+    public static var choice: Self { choice(among: Array(Value.allCases)) }
+
+    /// One of `allowed`, by raw value (a command that takes only some of an enumeration's cases).
+    public static func choice(among allowed: [Value]) -> Self {
+        let values = allowed.map(\.rawValue)
+        let parse: @Sendable (String) -> Value? = { values.contains($0) ? Value(rawValue: $0) : nil }
+        return ValueCodec(
+            domain: .choice(values), parse: parse, decode: { $0.stringValue.flatMap(parse) },
+            encode: { .string($0.rawValue) }, show: { $0.rawValue })
     }
 }
 

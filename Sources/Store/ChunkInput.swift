@@ -1,4 +1,4 @@
-public import TextIO
+import TextIO
 
 /// One chunk of a document, with its vector.
 public struct ChunkInput: Sendable, Equatable {

@@ -1,4 +1,4 @@
-public import TextIO
+import TextIO
 
 /// Something the pipeline refused (a reject: the input itself is at fault, permanently) or could not finish (a
 /// failure: an I/O error, an inference error or timeout, retried by the next run).

@@ -1,4 +1,4 @@
-public import TextIO
+import TextIO
 
 public struct RunCounters: Sendable, Equatable {
     public var documentsSeen = 0

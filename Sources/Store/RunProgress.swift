@@ -1,4 +1,4 @@
-public import TextIO
+import TextIO
 
 /// How far a run has come: written with every batch, in the same transaction.
 public struct RunProgress: Sendable, Equatable {

@@ -1,4 +1,4 @@
-public import TextIO
+import TextIO
 
 /// What one write did.
 public struct WriteOutcome: Sendable, Equatable {

@@ -1,4 +1,4 @@
-public import Host
+import Host
 
 /// A strict JSON parser (RFC 8259) over UTF-8 bytes, for one JSON Lines record at a time.
 public struct JSONParser {

@@ -1,4 +1,4 @@
-public import Host
+import Host
 
 /// Reads a file or standard input line by line, with a limit on line length that bounds memory.
 ///

@@ -44,6 +44,21 @@ struct ShardTests {
         #expect(try Shard.fromEnvironment(slurm, count: nil) == Shard(index: 3, count: 4))
         let fromZero = Environment(["SLURM_ARRAY_TASK_ID": "0", "SLURM_ARRAY_TASK_COUNT": "2"])
         #expect(try Shard.fromEnvironment(fromZero, count: nil) == Shard(index: 0, count: 2))
+        // A count the definition gives must be Slurm's; every value must be a number; errors name the variable.
+        #expect(try Shard.fromEnvironment(fromZero, count: 2) == Shard(index: 0, count: 2))
+        #expect {
+            try Shard.fromEnvironment(fromZero, count: 3)
+        } throws: { "\($0)".contains("SLURM_ARRAY_TASK_COUNT is 2 but the shard count") }
+        for (name, value) in [("SLURM_ARRAY_TASK_COUNT", "abc"), ("SLURM_ARRAY_TASK_MIN", "x")] {
+            var variables = ["SLURM_ARRAY_TASK_ID": "0", "SLURM_ARRAY_TASK_COUNT": "2"]
+            variables[name] = value
+            #expect {
+                try Shard.fromEnvironment(Environment(variables), count: nil)
+            } throws: { "\($0)" == "\(name) is '\(value)', not a number" }
+        }
+        #expect {
+            try Shard.fromEnvironment(Environment(["JOB_COMPLETION_INDEX": "5"]), count: 2)
+        } throws: { "\($0)".hasPrefix("JOB_COMPLETION_INDEX: shard 5 does not exist") }
     }
 
     @Test func shardStoresGetTheirOwnNames() throws {

@@ -96,7 +96,7 @@ private struct Values {
 
     @Test(arguments: [
         (["--name", "a", "--colour", "red"], "unknown option '--colour'"),
-        (["--name", "a", "--verbose=yes"], "unknown option '--verbose=yes'"),
+        (["--name", "a", "--verbose=yes"], "--verbose takes no value, got '--verbose=yes'"),
         (["--name", "a", "-x"], "unknown option '-x'"),
         (["--name"], "--name needs a value"),
         (["--name", "a", "--count", "11"], "--count expects an integer from 1 to 10, got '11'"),

@@ -1,4 +1,4 @@
-import Settings
+@testable import Settings
 import Testing
 
 private struct Tool {
@@ -50,6 +50,10 @@ private struct Tool {
         #expect(lines.count > 1)
         #expect(lines.allSatisfy { $0.count <= 50 })
         #expect(lines.dropFirst().allSatisfy { $0.hasPrefix("         word") })
+    }
+
+    @Test func referenceCellsShowTheirTextAsWritten() {
+        #expect(HelpFormatter<Tool>.cell(#"a\b | *.md <TAB>"#) == #"a\\b \| \*.md &lt;TAB&gt;"#)
     }
 
     @Test func theReferenceHasATableOfTheOptions() {

@@ -14,10 +14,10 @@ import Testing
     static func sample(_ setting: Setting<some Any>) -> String? {
         switch setting.domain {
         case .flag: nil
-        case .text, .texts: "x"
+        case .text, .path, .texts: "x"
         case .integer(let range): String(range.lowerBound)
         case .number(let range), .seconds(let range): String(range.lowerBound)
-        case .choice(let values): values.first
+        case .choice(let values), .choices(let values): values.first
         case .custom: "0/4"
         }
     }

@@ -1,4 +1,4 @@
-public import Host
+import Host
 /// The rules of `BoundedChannel`, without tasks or locks: a buffer of at most `capacity` elements, senders that
 /// wait (FIFO) when it is full, one receiver that waits when it is empty.
 ///

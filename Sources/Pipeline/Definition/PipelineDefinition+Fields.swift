@@ -30,7 +30,7 @@ extension PipelineDefinition {
             "Model and chunks",
             [
                 .option(
-                    "--model", key: "model", value: "DIR|NAME", .text,
+                    "--model", key: "model", value: "DIR|NAME", .path,
                     help: "embedding model: a directory (relative to the definition) or a name under data/models",
                     default: "the store's own; for a new store, the variant measured fastest on this CPU among "
                         + "those accurate enough (see 'ovindex models'); all-MiniLM-L6-v2 when OVINDEX_PROBE=off",
@@ -119,7 +119,7 @@ extension PipelineDefinition {
                         + "(then it is not needed)",
                     \.shards),
                 .option(
-                    key: "shard", value: "I/N", .shard,
+                    "--shard", key: "shard", value: "I/N", .shard,
                     help: "index only shard I of N (documents whose id hashes to I); the store name gets "
                         + "\".shard-I-of-N\" before its extension (or replaces \"{shard}\" in it)",
                     \.shard),

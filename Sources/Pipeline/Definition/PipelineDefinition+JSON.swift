@@ -8,7 +8,7 @@ extension PipelineDefinition {
     /// - Throws: `DefinitionError` naming the file and the field.
     public static func load(path: String) throws(DefinitionError) -> PipelineDefinition {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw DefinitionError(file: path, field: nil, message: "cannot be read")
+            throw DefinitionError(file: path, field: nil, message: "cannot be read", unreadable: true)
         }
         let value: JSONValue
         do {
@@ -77,7 +77,8 @@ extension PipelineDefinition {
     /// What a value that does not fit a field's domain is told: as specific as the domain allows.
     static func mismatch(_ setting: Setting<PipelineDefinition>, _ value: JSONValue) -> String {
         switch (setting.domain, value) {
-        case (.text, _), (.choice, .bool), (.choice, .number), (.choice, .array), (.choice, .object),
+        case (.text, _), (.path, .bool), (.path, .number), (.path, .array), (.path, .object),
+            (.choice, .bool), (.choice, .number), (.choice, .array), (.choice, .object),
             (.custom, .bool), (.custom, .number), (.custom, .array), (.custom, .object):
             return "must be a string, not \(value.kindDescription)"
         case (.choice, .string(let text)):
@@ -106,6 +107,9 @@ extension PipelineDefinition {
             source.keyPrefix = try fields.string("key_prefix") ?? ""
             source.idField = try fields.string("id_field") ?? source.idField
             source.textField = try fields.string("text_field") ?? source.textField
+            for (name, value) in [("id_field", source.idField), ("text_field", source.textField)] where value.isEmpty {
+                throw DefinitionError(file: file, field: "sources[\(index)].\(name)", message: "is empty")
+            }
             source.metadataFields = try fields.strings("metadata_fields") ?? source.metadataFields
             source.followSymlinks = try fields.bool("follow_symlinks") ?? false
             try fields.rejectUnknown()

@@ -1,4 +1,4 @@
-public import Host
+import Host
 
 /// How one batch ended, for the breaker: whether every chunk failed, and the last error.
 struct BatchVerdict: Sendable {

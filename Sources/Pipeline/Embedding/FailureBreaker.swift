@@ -1,4 +1,4 @@
-public import Host
+import Host
 
 /// Stops a run whose inference keeps failing (a broken model, a machine far too slow for the timeout) instead of
 /// turning the whole corpus into failures: three failed batches, if they are half or more of those finished,

@@ -1,6 +1,6 @@
 public import Embedding
 import Foundation
-import Host
+public import Host
 public import Models
 import OpenVINO
 import Store
@@ -102,8 +102,15 @@ public struct RunPreparation: Sendable {
         return try ModelDirectory.resolve(chosen.model)
     }
 
-    /// The model a run of `definition` would use, as `chooseModel` picks it but without measuring (for a dry run).
-    public static func model(for definition: PipelineDefinition) async -> ModelDirectory? {
+    /// The model a run of `definition` would use, as `chooseModel` picks it but without measuring (for a dry run):
+    /// nil when it cannot be told (no model installed yet).
+    ///
+    /// - Throws: `ModelError` when the definition, `--model` or `$OVINDEX_MODEL` names a model that cannot be
+    ///   found, as the run would.
+    public static func model(for definition: PipelineDefinition, environment: Environment = .current) async throws
+        -> ModelDirectory?
+    {
+        if definition.model != nil || environment.model != nil { return try ModelDirectory.resolve(definition.model) }
         var definition = definition
         return try? await chooseModel(&definition, measure: false, note: { _ in })
     }

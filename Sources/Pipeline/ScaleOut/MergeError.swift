@@ -1,7 +1,7 @@
 import Foundation
 public import Host
 import TextIO
-public import Store
+import Store
 
 /// A shard that cannot be merged: missing, not ready in time, the output itself, or with an unfinished run.
 public struct MergeError: Error, Sendable, Equatable, CustomStringConvertible {

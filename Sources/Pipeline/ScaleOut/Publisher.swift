@@ -1,5 +1,5 @@
 import Foundation
-public import Host
+import Host
 import Store
 
 /// Puts a finished store where others read it (a shared volume), so that they only ever see whole, finished

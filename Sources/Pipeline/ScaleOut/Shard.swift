@@ -35,26 +35,46 @@ public struct Shard: Sendable, Equatable, CustomStringConvertible {
     /// The shard a scheduler assigned through the environment, or nil when there is none:
     /// Kubernetes Indexed Jobs set `JOB_COMPLETION_INDEX` (the count comes from `count`: the definition's
     /// `shards` or `--shards`); Slurm job arrays set `SLURM_ARRAY_TASK_ID` and `SLURM_ARRAY_TASK_COUNT`
-    /// (ids are counted from `SLURM_ARRAY_TASK_MIN`, so `--array=1-4` gives shards 0 to 3).
+    /// (ids are counted from `SLURM_ARRAY_TASK_MIN`, so `--array=1-4` gives shards 0 to 3). A count the
+    /// definition or `--shards` gives must agree with Slurm's: workers that disagree on the count would
+    /// index overlapping shards.
+    ///
+    /// - Throws: `ShardError` naming the variable for a value that is not a number, a missing count, a count
+    ///   that disagrees, or a shard that does not exist.
     public static func fromEnvironment(
         _ environment: Environment = .current, count: Int?
     ) throws(ShardError) -> Shard? {
-        if let text = environment.jobCompletionIndex {
-            guard let index = Int(text) else { throw ShardError("JOB_COMPLETION_INDEX is '\(text)', not a number") }
+        func number(_ text: String?, _ name: String) throws(ShardError) -> Int? {
+            guard let text else { return nil }
+            guard let value = Int(text) else { throw ShardError("\(name) is '\(text)', not a number") }
+            return value
+        }
+        func shard(_ index: Int, of count: Int, from name: String) throws(ShardError) -> Shard {
+            do {
+                return try Shard(index: index, count: count)
+            } catch {
+                throw ShardError("\(name): \(error.description)")
+            }
+        }
+        if let index = try number(environment.jobCompletionIndex, "JOB_COMPLETION_INDEX") {
             guard let count else {
                 throw ShardError(
                     "JOB_COMPLETION_INDEX is set but the shard count is unknown: set \"shards\" in the definition "
                         + "or pass --shards N (the Job's completions)")
             }
-            return try Shard(index: index, count: count)
+            return try shard(index, of: count, from: "JOB_COMPLETION_INDEX")
         }
-        if let text = environment.slurmArrayTaskID {
-            guard let id = Int(text) else { throw ShardError("SLURM_ARRAY_TASK_ID is '\(text)', not a number") }
-            let minimum = environment.slurmArrayTaskMin.flatMap { Int($0) } ?? 0
-            guard let total = environment.slurmArrayTaskCount.flatMap({ Int($0) }) ?? count else {
+        if let id = try number(environment.slurmArrayTaskID, "SLURM_ARRAY_TASK_ID") {
+            let minimum = try number(environment.slurmArrayTaskMin, "SLURM_ARRAY_TASK_MIN") ?? 0
+            let slurmCount = try number(environment.slurmArrayTaskCount, "SLURM_ARRAY_TASK_COUNT")
+            if let slurmCount, let count, slurmCount != count {
+                throw ShardError(
+                    "SLURM_ARRAY_TASK_COUNT is \(slurmCount) but the shard count (\"shards\" or --shards) is \(count)")
+            }
+            guard let total = slurmCount ?? count else {
                 throw ShardError("SLURM_ARRAY_TASK_ID is set but SLURM_ARRAY_TASK_COUNT is not; pass --shards N")
             }
-            return try Shard(index: id - minimum, count: total)
+            return try shard(id - minimum, of: total, from: "SLURM_ARRAY_TASK_ID")
         }
         return nil
     }

@@ -1,5 +1,5 @@
 import Foundation
-public import Host
+import Host
 import TextIO
 public import Store
 

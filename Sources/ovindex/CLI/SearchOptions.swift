@@ -12,9 +12,9 @@ struct SearchOptions {
     static let section = SettingSection<SearchOptions>(
         "Store and models",
         [
-            .option("--store", value: "PATH", .text, help: "the store to search", required: true, \.store),
+            .option("--store", value: "PATH", .path, help: "the store to search", required: true, \.store),
             .option(
-                "--model", value: "DIR|NAME", .text, help: "the embedding model the store was built with",
+                "--model", value: "DIR|NAME", .path, help: "the embedding model the store was built with",
                 default: "the one the store recorded, found by name in data/models", \.model),
             ModelOptions.reranker(\.reranker, for: ", for --rerank cross-encoder"),
         ] + InferenceOptions.settings.map { $0.lifted(\.inference) })

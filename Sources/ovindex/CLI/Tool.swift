@@ -44,12 +44,16 @@ enum Tool {
         }
         switch first {
         case "-h", "--help", "help":
-            if arguments.dropFirst().first == "--reference" {
-                Terminal.output.write(line: reference)
-            } else if arguments.count > 1, let command = commands.first(where: { $0.name == arguments[1] }) {
-                Terminal.output.write(line: command.help)
-            } else {
+            switch arguments.dropFirst().first {
+            case nil, "-h", "--help":
                 Terminal.output.write(line: usage)
+            case "--reference":
+                Terminal.output.write(line: reference)
+            case let name?:
+                guard let command = commands.first(where: { $0.name == name }) else {
+                    return report(UsageError("unknown command '\(name)'"), command: nil)
+                }
+                Terminal.output.write(line: command.help)
             }
             return ExitStatus.success.rawValue
         case "--version":

@@ -25,7 +25,7 @@ struct EmbedCommand: Command {
                     ModelOptions.model(\.model),
                     .option("--format", value: "F", .choice, help: "output format", \.format),
                     .option(
-                        "--output", "-o", value: "FILE", .text, help: "write there instead of standard output", \.output),
+                        "--output", "-o", value: "FILE", .path, help: "write there instead of standard output", \.output),
                     .option(
                         "--batch-tokens", value: "N", .integer(InferenceLimits.batchTokens),
                         help: "token budget of one batch, padding included", \.batchTokens),
@@ -56,7 +56,7 @@ struct EmbedCommand: Command {
         let embedder = try await Embedder.load(
             try ModelDirectory.resolve(model), options: inference.embedderOptions(requests: requests))
         let reader = try input.makeReader(pairs: false)
-        let sink = try OutputSink(format: format, path: output, columns: embedder.dimension)
+        let sink = try OutputSink(format: format, path: output, input: input.path, columns: embedder.dimension)
         let clock = ContinuousClock()
         let started = clock.now
         var window = EmbeddingWindow<JSONValue>(embedder: embedder, batchTokens: batchTokens)
@@ -84,8 +84,8 @@ private final class OutputSink {
     private let npy: NPYWriter?
     private var json = JSONWriter(capacity: 8192)
 
-    init(format: EmbedCommand.OutputFormat, path: String?, columns: Int) throws {
-        output = try OutputFile(path: path)
+    init(format: EmbedCommand.OutputFormat, path: String?, input: String?, columns: Int) throws {
+        output = try OutputFile(path: path, inputs: [("the input", input)])
         if format == .npy {
             let folder =
                 path.map { URL(fileURLWithPath: $0).deletingLastPathComponent().path } ?? NSTemporaryDirectory()

@@ -26,7 +26,7 @@ struct EvalCommand: Command {
                 "Options",
                 [
                     .option(
-                        "--queries", value: "FILE", .text, help: "the evaluation set (JSON Lines)", required: true,
+                        "--queries", value: "FILE", .path, help: "the evaluation set (JSON Lines)", required: true,
                         \.queriesFile),
                     .option(
                         "--mode", value: "M[,M...]", .list(RetrievalMode.self), help: "modes to measure",
@@ -40,7 +40,7 @@ struct EvalCommand: Command {
                     .option("--limit", value: "N", .integer(1...10_000_000), help: "only the first N queries", \.limit),
                     .flag("--json", help: "one JSON line per mode and stage instead of the table", \.json),
                     .option(
-                        "--trace", value: "FILE", .text,
+                        "--trace", value: "FILE", .path,
                         help: "instead of the grid, write each query's vector and keyword candidates and their "
                             + "late-interaction scores as JSON Lines (scripts/tune_query.py reads it)",
                         \.trace),
@@ -120,7 +120,9 @@ struct EvalCommand: Command {
     }
 
     func write(trace path: String, queries: [EvaluationQuery], engine: QueryEngine) async throws -> ExitStatus {
-        let file = try OutputFile(path: path, refusal: .cantCreate)
+        let file = try OutputFile(
+            path: path, refusal: .cantCreate, option: "--trace",
+            inputs: [("the evaluation set", queriesFile), ("the store", search.store)])
         for (index, query) in queries.enumerated() {
             let trace = try await engine.trace(query.text, candidates: candidates)
             file.terminal.append(trace.jsonLine(relevant: query.relevant))
@@ -142,12 +144,16 @@ extension ValueCodec {
     /// A comma-separated list of an enumeration's raw values ("vector,hybrid").
     static func list<Element: RawRepresentable & CaseIterable & Sendable>(_: Element.Type) -> ValueCodec<[Element]>
     where Element.RawValue == String, Value == [Element] {
+        // Every item one of the values, none empty and none twice.
         let parse: @Sendable (String) -> [Element]? = { text in
-            let values = text.split(separator: ",").map { Element(rawValue: String($0)) }
-            return values.isEmpty || values.contains(where: { $0 == nil }) ? nil : values.compactMap { $0 }
+            let items = text.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            let values = items.compactMap(Element.init(rawValue:))
+            guard !items.isEmpty, values.count == items.count, Set(items).count == items.count else { return nil }
+            return values
         }
         return ValueCodec<[Element]>(
-            domain: .choice(Element.allCases.map(\.rawValue)), parse: parse,
+            domain: .choices(Element.allCases.map(\.rawValue)),
+            parse: parse,
             decode: { $0.stringValue.flatMap(parse) },
             encode: { .string($0.map(\.rawValue).joined(separator: ",")) },
             show: { $0.map(\.rawValue).joined(separator: ",") })

@@ -30,10 +30,10 @@ struct ExportCommand: Command {
             SettingSection(
                 "Options",
                 [
-                    .option("--store", value: "STORE", .text, help: "the store (or give it as the first argument)", \.store),
+                    .option("--store", value: "STORE", .path, help: "the store (or give it as the first argument)", \.store),
                     .option("--format", value: "F", .choice, help: "the format", \.format),
                     .option(
-                        "--output", "-o", value: "PATH", .text, help: "a file (a folder for npy) instead of standard output",
+                        "--output", "-o", value: "PATH", .path, help: "a file (a folder for npy) instead of standard output",
                         \.output),
                 ])
         ],
@@ -47,7 +47,7 @@ struct ExportCommand: Command {
     mutating func validate() throws(UsageError) {
         if store != nil, let extra = positionalStore { throw UsageError("unexpected argument '\(extra)'") }
         guard let store = store ?? positionalStore else { throw UsageError("which store? give STORE or --store STORE") }
-        if format == .npy, output == nil { throw UsageError("--format npy needs --output FOLDER") }
+        if format == .npy, output == nil || output == "-" { throw UsageError("--format npy needs --output FOLDER") }
         self.store = store
     }
 
@@ -57,7 +57,7 @@ struct ExportCommand: Command {
             try ChunkExport.writeNumPy(store, folder: output)
             return .success
         }
-        let sink = try OutputFile(path: output)
+        let sink = try OutputFile(path: output, inputs: [("the store", self.store)])
         try ChunkExport.stream(store, format: format) { sink.terminal.append($0) }
         try sink.close()
         return .success

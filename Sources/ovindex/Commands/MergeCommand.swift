@@ -32,7 +32,7 @@ struct MergeCommand: Command {
                             + "(exit 66)",
                         \.wait),
                     .option(
-                        "--publish", value: "PATH", .text,
+                        "--publish", value: "PATH", .path,
                         help: "when the merge succeeded, copy OUT to PATH (beside it under a hidden name, then "
                             + "renamed into place); when OUT is missing and PATH exists, merge into PATH's copy. "
                             + "Write OUT on a local disk: stores are refused on network file systems (exit 73)",

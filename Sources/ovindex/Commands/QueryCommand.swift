@@ -60,7 +60,7 @@ struct QueryCommand: Command {
                         \.options.groupByDocument),
                     .flag("--json", help: "JSON Lines output", \.json),
                     .option(
-                        "--queries", value: "FILE", .text, help: "answer every query in FILE ('-' for standard input)",
+                        "--queries", value: "FILE", .path, help: "answer every query in FILE ('-' for standard input)",
                         \.queriesFile),
                 ]),
             SearchOptions.section.lifted(\.search),
@@ -80,7 +80,11 @@ struct QueryCommand: Command {
             guard let equals = filter.firstIndex(of: "="), equals != filter.startIndex else {
                 throw UsageError("--filter '\(filter)' is not KEY=VALUE")
             }
-            options.filter.metadata[String(filter[..<equals])] = String(filter[filter.index(after: equals)...])
+            let key = String(filter[..<equals])
+            guard options.filter.metadata[key] == nil else {
+                throw UsageError("--filter names \(key) twice: a document has one value for it, so both cannot hold")
+            }
+            options.filter.metadata[key] = String(filter[filter.index(after: equals)...])
         }
         if let section = options.filter.section {
             guard !section.isEmpty else { throw UsageError("--section needs a text to look for") }

@@ -24,11 +24,12 @@ struct RerankCommand: Command {
                 [
                     .option("--query", value: "TEXT", .text, help: "the query", required: true, \.query),
                     .option(
-                        "--method", value: "M", .choice, help: "late-interaction or cross-encoder",
+                        "--method", value: "M", .choice(among: [RerankMethod.lateInteraction, .crossEncoder]),
+                        help: "late-interaction or cross-encoder",
                         default: "cross-encoder when --reranker is given, else late-interaction", \.method),
                     ModelOptions.reranker(\.reranker, for: ""),
                     .option(
-                        "--model", value: "DIR|NAME", .text, help: "the embedding model, for late interaction",
+                        "--model", value: "DIR|NAME", .path, help: "the embedding model, for late interaction",
                         default: "all-MiniLM-L6-v2", \.model),
                 ] + InferenceOptions.settings.map { $0.lifted(\.inference) } + [
                     .flag("--json", help: "JSON Lines output", \.json)
@@ -47,13 +48,13 @@ struct RerankCommand: Command {
 
     mutating func validate() throws(UsageError) {
         let method = method ?? (reranker == nil ? .lateInteraction : .crossEncoder)
-        if method == .none { throw UsageError("--method must be late-interaction or cross-encoder") }
         if method == .crossEncoder, reranker == nil { throw UsageError("--method cross-encoder needs --reranker DIR") }
         self.method = method
     }
 
     func run() async throws -> ExitStatus {
         let query = self.query ?? ""
+        guard !query.allSatisfy(\.isWhitespace) else { throw CommandError(.dataError, "the query is empty") }
         guard query.count <= QueryOptions.maximumQueryCharacters else {
             throw CommandError(
                 .dataError,

@@ -7,7 +7,7 @@ extension RunCommand {
     /// `--dry-run`: what the run would do, as tab-separated lines on stdout; nothing is written.
     func runDry(_ definition: PipelineDefinition, faults: FaultPlan) async throws -> ExitStatus {
         // The model's manifest (no compiling) says what the store must have been built with.
-        let directory = await RunPreparation.model(for: definition)
+        let directory = try await RunPreparation.model(for: definition)
         let dryRun = DryRun(
             definition: definition, model: directory.map(ModelIdentity.init),
             maximumLength: directory?.manifest.max_sequence_length, faults: faults)

@@ -40,7 +40,7 @@ struct RunCommand: Command {
                     "--include", value: "GLOB", help: "files to take from folders", default: "**/*.txt and **/*.md",
                     \.includes),
                 .list("--exclude", value: "GLOB", help: "files to leave out", \.excludes),
-                .option("--store", value: "STORE", .text, help: "the SQLite store to write (created when missing)", \.store),
+                .option("--store", value: "STORE", .path, help: "the SQLite store to write (created when missing)", \.store),
                 .flag(
                     "--dry-run",
                     help: "list what the run would add, change, reject and prune as tab-separated lines on stdout "
@@ -54,7 +54,7 @@ struct RunCommand: Command {
                         + "\".shard-I-of-N\" before its extension (or replaces \"{shard}\" in it)",
                     \.shard),
                 .option(
-                    "--publish", value: "PATH", .text,
+                    "--publish", value: "PATH", .path,
                     help: "when the run completed, copy the finished store to PATH (a file, or a folder to keep the "
                         + "store's name; with a shard, a file name gets the shard's name): beside it under a hidden "
                         + "name, then renamed into place, so readers of PATH (a shared volume) see whole, finished "
@@ -64,11 +64,14 @@ struct RunCommand: Command {
                     \.publish),
             ],
         ]
+        // A field the run reads in a way of its own (the shard: the flag, else the scheduler's environment, else
+        // the definition) keeps the run's entry.
+        let ownNames = Set(own.values.joined().flatMap(\.names))
         var sections = PipelineDefinition.sections.map { section in
             SettingSection<RunCommand>(
                 section.title,
                 (own[section.title] ?? [])
-                    + section.settings.filter { !$0.names.isEmpty }.map {
+                    + section.settings.filter { !$0.names.isEmpty && ownNames.isDisjoint(with: $0.names) }.map {
                         $0.deferred(into: \.overrides, defaults: .defaults)
                     })
         }
@@ -99,6 +102,9 @@ struct RunCommand: Command {
         if definitionPath == nil && (sources.isEmpty || store == nil) {
             throw UsageError("give a pipeline definition, or --source and --store")
         }
+        if dryRun && json {
+            throw UsageError("--dry-run prints tab-separated lines, --json the report of a run: give one of them")
+        }
     }
 
     func makeDefinition() throws -> PipelineDefinition {
@@ -119,6 +125,11 @@ struct RunCommand: Command {
         }
         if let store { definition.store = URL(fileURLWithPath: store).standardizedFileURL.path }
         for override in overrides { override(&definition) }
+        // A model path given on the command line is relative to where the command runs (the definition's own are
+        // relative to its file, and already resolved): recorded with the run, it must be absolute.
+        if let model = definition.model, model.contains("/"), !model.hasPrefix("/") {
+            definition.model = URL(fileURLWithPath: model).standardizedFileURL.path
+        }
         definition.shard =
             try shard ?? Shard.fromEnvironment(count: definition.shards)
             ?? definition.shard

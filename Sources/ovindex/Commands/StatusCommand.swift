@@ -20,9 +20,9 @@ struct StatusCommand: Command {
             SettingSection(
                 "Options",
                 [
-                    .option("--store", value: "STORE", .text, help: "the store to check", \.store),
+                    .option("--store", value: "STORE", .path, help: "the store to check", \.store),
                     .option(
-                        "--model", value: "DIR|NAME", .text, help: "the model",
+                        "--model", value: "DIR|NAME", .path, help: "the model",
                         default: "the store's own model when it recorded one, else all-MiniLM-L6-v2", \.model),
                     .flag("--no-load", help: "do not verify the weights or run an inference", setting: false, \.load),
                     // The default; accepted for scripts written against older versions.

@@ -24,7 +24,7 @@ struct StoreCommand: Command {
             """,
         sections: [
             SettingSection(
-                "Options", [.option("--store", value: "STORE", .text, help: "the store, instead of the argument", \.store)])
+                "Options", [.option("--store", value: "STORE", .path, help: "the store, instead of the argument", \.store)])
         ],
         positionals: Positionals(
             maximum: 2, help: [("ACTION", "info, check or vacuum"), ("STORE", "the store")], \.arguments))
@@ -39,8 +39,10 @@ struct StoreCommand: Command {
 
     mutating func validate() throws(UsageError) {
         guard let first = arguments.first, let action = Action(rawValue: first) else {
-            throw UsageError("expected an action: info, check or vacuum")
+            throw UsageError(
+                "expected an action: info, check or vacuum" + (arguments.first.map { ", not '\($0)'" } ?? ""))
         }
+        if store != nil, let extra = arguments.dropFirst().first { throw UsageError("unexpected argument '\(extra)'") }
         guard let path = store ?? arguments.dropFirst().first else {
             throw UsageError("which store? give STORE or --store STORE")
         }
