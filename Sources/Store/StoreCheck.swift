@@ -11,4 +11,10 @@ public struct StoreCheck: Sendable, Equatable {
         self.problems = problems
         self.checked = checked
     }
+
+    /// The report as `store check` prints it: what was checked, each problem, the verdict.
+    public func lines(store path: String) -> [String] {
+        ["store      \(path)", "checked    \(checked.joined(separator: ", "))"]
+            + problems.map { "problem    \($0)" } + [isSound ? "status     sound" : "status     \(problems.count) problems"]
+    }
 }

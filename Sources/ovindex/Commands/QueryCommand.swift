@@ -172,7 +172,7 @@ struct QueryCommand: Command {
 
     private func print(id: JSONValue?, query: String, _ answer: QueryAnswer) {
         if json {
-            Terminal.output.append(Self.jsonLine(id: id, query: query, answer))
+            Terminal.output.append(answer.jsonLine(id: id, query: query))
             return
         }
         let out = Terminal.output
@@ -193,32 +193,6 @@ struct QueryCommand: Command {
                     + Format.padded(Format.clip(documents[rank], width), width) + "  " + Format.snippet(snippet, 70))
         }
         if id != nil { out.write(line: "") }
-    }
-
-    /// One answer as `--json` prints it.
-    static func jsonLine(id: JSONValue?, query: String, _ answer: QueryAnswer) -> [UInt8] {
-        var writer = JSONWriter(capacity: 4096)
-        writer.object { line in
-            line.field("id", id ?? .null)
-            line.field("query", query)
-            line.field("results") { results in
-                results.array(answer.results) { writer, result in
-                    writer.object { item in
-                        item.field("document", result.hit.documentKey)
-                        item.field("source", result.hit.source)
-                        item.field("chunk", result.hit.ordinal)
-                        item.field("score", result.score)
-                        if let rerankScore = result.rerankScore { item.field("rerank_score", rerankScore) }
-                        item.field("context", result.hit.context)
-                        item.field("section", result.hit.section)
-                        item.field("text", result.hit.text)
-                    }
-                }
-            }
-            line.field("milliseconds", Format.rounded(answer.seconds * 1000, 2))
-        }
-        writer.newline()
-        return writer.bytes
     }
 
     /// An id as a person reads it: a string without quotes, a number as it is.

@@ -48,25 +48,7 @@ extension RunCommand {
     ) {
         let counters = report.counters
         if json {
-            // A value tree in canonical form (keys sorted, no spaces): nightly jobs grep this line, so its bytes
-            // are kept as they have always been.
-            func number(_ value: Int) -> JSONValue { .number(String(value)) }
-            let published = published?.outcome == nil ? JSONValue.null : .string(published?.target ?? "")
-            let line = JSONValue.object([
-                "run_id": .number(String(report.runID)), "outcome": .string(report.outcome.rawValue),
-                "store": .string(store), "documents_seen": number(counters.documentsSeen),
-                "documents_indexed": number(counters.documentsIndexed),
-                "documents_unchanged": number(counters.documentsUnchanged),
-                "documents_rejected": number(counters.documentsRejected),
-                "documents_pruned": number(counters.documentsPruned),
-                "documents_failed": number(counters.documentsFailed),
-                "notes": .array(report.notes.map(JSONValue.string)), "rejects": number(report.rejects),
-                "chunks": number(counters.chunksWritten), "tokens": number(counters.tokensEmbedded),
-                "embeddings_computed": number(report.chunksEmbedded),
-                "seconds": .number(Format.fixed(report.seconds, 3)), "peak_rss_bytes": number(report.peakRSSBytes),
-                "error": report.error.map(JSONValue.string) ?? .null, "published": published,
-            ])
-            Terminal.output.write(line: JSONWriter.canonical(line))
+            Terminal.output.write(line: report.jsonLine(store: store, published: published?.outcome == nil ? nil : published?.target))
         }
         // Notes are printed even with --quiet: they say what the run chose not to do.
         for note in report.notes { Terminal.errors.write(line: "ovindex run: prune: \(note)") }

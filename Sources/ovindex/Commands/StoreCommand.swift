@@ -58,10 +58,7 @@ struct StoreCommand: Command {
             for line in try StoreReport(Store(path: path, mode: .readOnly)).lines { out.write(line: line) }
         case .check:
             let result = try StoreMaintenance.check(path)
-            out.write(line: "store      \(path)")
-            out.write(line: "checked    \(result.checked.joined(separator: ", "))")
-            for problem in result.problems { out.write(line: "problem    \(problem)") }
-            out.write(line: result.isSound ? "status     sound" : "status     \(result.problems.count) problems")
+            for line in result.lines(store: path) { out.write(line: line) }
             return result.isSound ? .success : .failure
         case .vacuum:
             let sizes = try StoreMaintenance.vacuum(path)
