@@ -70,9 +70,15 @@ let package = Package(
             name: "Pipeline",
             dependencies: [
                 "Embedding", "Store", "TextIO", "Tokenizer", "OpenVINO", "Checksum", "Host", "Models", "Settings",
+                "Classification",
             ],
             swiftSettings: swiftSettings),
 
+        // Labels for texts and stored documents, from the embedding model's vectors (ovindex classify).
+        .target(
+            name: "Classification",
+            dependencies: ["Embedding", "Store", "TextIO", "Host", "VectorMath", "Settings", "Synthetic"],
+            swiftSettings: swiftSettings),
         .target(
             name: "Retrieval", dependencies: ["Embedding", "Store", "Tokenizer", "Models", "Host", "TextIO", "VectorMath"],
             swiftSettings: swiftSettings),
@@ -82,7 +88,7 @@ let package = Package(
             name: "ovindex",
             dependencies: [
                 "Tokenizer", "TextIO", "Embedding", "Store", "Pipeline", "Retrieval", "Models", "Export", "Host",
-                "Settings",
+                "Settings", "Classification",
             ],
             swiftSettings: swiftSettings
         ),
@@ -132,6 +138,10 @@ let package = Package(
             dependencies: ["ovindex", "Store", "TestSupport", "TextIO", "Models", "Checksum", "Settings", "Pipeline", "Host"],
             swiftSettings: swiftSettings),
         .testTarget(name: "SettingsTests", dependencies: ["Settings", "Host"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ClassificationTests",
+            dependencies: ["Classification", "Embedding", "Store", "StoreFixtures", "TestSupport", "Synthetic", "Host", "Models"],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "ModelsTests", dependencies: ["Models", "Checksum", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(

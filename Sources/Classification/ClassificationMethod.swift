@@ -1,0 +1,27 @@
+/// How a classifier scores a document against the labels.
+public enum ClassificationMethod: String, CaseIterable, Sendable {
+    /// The cosine to the nearest of each label's descriptions (no examples needed).
+    case zeroShot = "zero-shot"
+    /// The cosine to each label's centroid: its examples' mean with its descriptions' mean as one more example.
+    case centroid
+    /// Softmax regression trained on the examples, starting from (and held near) the descriptions' centroids.
+    case logistic
+}
+
+/// Which of a document's vectors a classifier reads.
+public enum DocumentView: String, CaseIterable, Sendable {
+    /// The mean of its chunks' vectors, made unit length again.
+    case mean
+    /// Each label's best score over the chunks.
+    case bestChunk = "best-chunk"
+    /// Each chunk votes for its label; the document takes the majority (ties: the higher summed score).
+    case vote
+}
+
+/// How a label's several descriptions make one score.
+public enum DescriptionPooling: String, CaseIterable, Sendable {
+    /// The nearest description.
+    case max
+    /// The descriptions' mean vector.
+    case mean
+}
