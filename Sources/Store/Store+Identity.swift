@@ -125,6 +125,19 @@ extension Store {
         }
     }
 
+    /// The values the store keeps about itself whose keys start with `prefix`, by key (without the prefix).
+    public func infos(prefix: String) throws(StoreError) -> [(String, String)] {
+        try perform("reading index_info") {
+            let statement = try connection.prepare(
+                "SELECT substr(key, ?), value FROM index_info WHERE substr(key, 1, ?) = ? ORDER BY key")
+            let full = "note." + prefix
+            try statement.bind([full.unicodeScalars.count + 1, full.unicodeScalars.count, full])
+            var result: [(String, String)] = []
+            while try statement.step() { result.append((statement.text(at: 0) ?? "", statement.text(at: 1) ?? "")) }
+            return result
+        }
+    }
+
     /// Records a value the store keeps about itself (see `info(_:)`), replacing any earlier one.
     public func setInfo(_ key: String, to value: String) throws(StoreError) {
         try perform("writing index_info") {

@@ -9,6 +9,9 @@ public struct StoreReport: Sendable {
     public let path: String
     /// The settings its chunks were made with (`chunk_tokens`, `chunk_structure`...), by name.
     public let settings: [(String, String)]
+    /// What the labels in each classified metadata field were made by (recorded by a run's classification
+    /// stage), by field.
+    public let labellers: [(field: String, description: String)]
 
     public var lastRun: RunRecord? { runs.first }
 
@@ -19,6 +22,21 @@ public struct StoreReport: Sendable {
         recentRejects = try store.rejects(limit: 5)
         path = store.path
         settings = try store.settings()
+        labellers = try store.infos(prefix: Self.labellerPrefix).map { ($0, Self.describeLabeller($1)) }
+    }
+
+    /// Where a run's classification stage records its labeller, by field (`note.classify.FIELD`).
+    public static let labellerPrefix = "classify."
+
+    /// "astronomy, cooking (logistic, 48 examples, threshold 0.41)" from the labeller's record.
+    static func describeLabeller(_ record: String) -> String {
+        guard let object = try? JSONParser.parse(record), case .array(let labels)? = object["labels"] else { return record }
+        var threshold = "none"
+        if case .number(let literal)? = object["threshold"] { threshold = literal }
+        var examples = "0"
+        if case .number(let literal)? = object["examples"] { examples = literal }
+        return labels.compactMap(\.stringValue).joined(separator: ", ")
+            + " (\(object["method"]?.stringValue ?? "?"), \(examples) examples, threshold \(threshold))"
     }
 
     /// How many chunks keep token states for fast reranking, and what to do about those that do not.
@@ -42,6 +60,7 @@ public struct StoreReport: Sendable {
             ("chunks", "\(statistics.chunks) (\(statistics.vectors) vectors)"),
             ("states", Self.describeStates(statistics)),
             ("settings", settings.isEmpty ? "none yet" : settings.map { "\($0)=\($1)" }.joined(separator: " ")),
+        ] + labellers.map { ("labels", "\($0.field): \($0.description)") } + [
             ("rejects", "\(statistics.rejects)"),
             ("size", Format.bytes(statistics.fileBytes)),
         ]

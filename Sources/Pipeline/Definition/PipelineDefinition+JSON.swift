@@ -46,6 +46,7 @@ extension PipelineDefinition {
                     message: "must be true, false or an object like {\"enabled\": true, \"max_fraction\": 0.5}")
             }
         }
+        definition.classification = try Self.classification(root, file: file, resolve: resolve)
         // Every scalar field, from its table entry; nested objects are read once and checked for unknown keys.
         var objects: [String: DefinitionObject] = ["": root]
         var order: [DefinitionObject] = [root]
@@ -88,6 +89,30 @@ extension PipelineDefinition {
         default:
             return "must be \(setting.domain.expectedJSON)"
         }
+    }
+
+    /// `"classify": {"field", "labels", "examples", "threshold"}`, its paths resolved; nil when absent.
+    static func classification(_ root: DefinitionObject, file: String, resolve: (String) -> String)
+        throws(DefinitionError) -> Classification?
+    {
+        guard let object = try root.object("classify") else { return nil }
+        let field = try object.string("field", required: true) ?? ""
+        guard !field.isEmpty, !field.hasSuffix("_score") else {
+            throw DefinitionError(
+                file: file, field: "classify.field", message: field.isEmpty ? "is empty" : "must not end with _score")
+        }
+        let labels = try object.string("labels", required: true) ?? ""
+        if labels.isEmpty { throw DefinitionError(file: file, field: "classify.labels", message: "is empty") }
+        let examples = try object.string("examples")
+        var threshold: Double?
+        if let value = try object.value("threshold") {
+            guard let number = value.doubleValue, (-1...1).contains(number) else {
+                throw DefinitionError(file: file, field: "classify.threshold", message: "must be a number from -1 to 1")
+            }
+            threshold = number
+        }
+        try object.rejectUnknown()
+        return Classification(field: field, labels: resolve(labels), examples: examples.map(resolve), threshold: threshold)
     }
 
     static func sources(_ root: DefinitionObject, file: String, resolve: (String) -> String) throws(DefinitionError)
@@ -139,6 +164,12 @@ extension PipelineDefinition {
             }
         }
         for (name, object) in objects { members[name] = .object(object) }
+        if let classification {
+            var object: [String: JSONValue] = ["field": .string(classification.field), "labels": .string(classification.labels)]
+            if let examples = classification.examples { object["examples"] = .string(examples) }
+            if let threshold = classification.threshold { object["threshold"] = .number(String(threshold)) }
+            members["classify"] = .object(object)
+        }
         var writer = JSONWriter()
         writer.value(.object(members))
         return String(decoding: writer.bytes, as: UTF8.self)

@@ -94,6 +94,25 @@ public struct PipelineDefinition: Sendable, Equatable {
     public var shards: Int?
     /// This worker's shard (from --shard, or the scheduler's environment); nil indexes every document.
     public var shard: Shard?
+    /// Label each new or changed document into its metadata as the run stores it (`"classify"`).
+    public var classification: Classification?
+
+    /// `"classify": {"field", "labels", "examples", "threshold"}`: the metadata field a document's label goes to
+    /// (its score to `FIELD_score`), the label file and the example file (paths relative to the definition), and
+    /// a fixed threshold (else calibrated on the examples).
+    public struct Classification: Sendable, Equatable {
+        public var field: String
+        public var labels: String
+        public var examples: String?
+        public var threshold: Double?
+
+        public init(field: String, labels: String, examples: String? = nil, threshold: Double? = nil) {
+            self.field = field
+            self.labels = labels
+            self.examples = examples
+            self.threshold = threshold
+        }
+    }
 
     public init(store: String, sources: [Source]) {
         self.store = store

@@ -19,6 +19,7 @@ public import Host
 ///     publish       copying the finished store to its published place fails halfway (`--publish`)
 ///     pause=publish publishing waits for the resume file after its copy, before the rename
 ///     adopt         copying the published store back to a missing local store fails halfway
+///     relabel       labelling the stored documents again (new labels or examples) fails before it commits
 ///     network-fs    every store is taken to be on NFS (read by `FileSystem.network(at:)`)
 public struct FaultPlan: Sendable, Equatable {
     public enum Commit: Sendable, Equatable {
@@ -40,6 +41,7 @@ public struct FaultPlan: Sendable, Equatable {
     public var finish = false
     public var publish = false
     public var adopt = false
+    public var relabel = false
     /// Stores are taken to be on a network file system (`FileSystem` reads this entry itself).
     public var networkFilesystem = false
 
@@ -87,6 +89,7 @@ public struct FaultPlan: Sendable, Equatable {
             case ("finish", nil): finish = true
             case ("publish", nil): publish = true
             case ("adopt", nil): adopt = true
+            case ("relabel", nil): relabel = true
             case ("network-fs", nil): networkFilesystem = true
             default: throw FaultPlanError(entry: entry)
             }

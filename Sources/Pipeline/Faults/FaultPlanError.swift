@@ -7,7 +7,8 @@ public struct FaultPlanError: Error, Sendable, Equatable, CustomStringConvertibl
     public var entry: String
     public var description: String {
         "\(Environment.faultsVariable): '\(entry)' is not a known fault (read=KEY, list=FOLDER, stall=KEY, "
-            + "pause=KEY|prune, inference=N[+], commit=N|final, prune, finish)"
+            + "pause=KEY|prune|publish, inference=N[+], commit=N|final, prune, finish, publish, adopt, relabel, "
+            + "network-fs)"
     }
 }
 

@@ -26,6 +26,9 @@ public struct DryRun {
         public var notes: [String] = []
         /// Why the run would refuse to prune, if it would.
         public var refusal: String?
+        /// Stored documents whose label the run would change (its labels or examples changed); nil when the
+        /// definition does not classify. New and changed documents are labelled as they are stored, not counted.
+        public var labelChanges: Int?
     }
 
     public let definition: PipelineDefinition
@@ -33,15 +36,18 @@ public struct DryRun {
     /// The model the run would use and its maximum length, to check against what the store was built with.
     public let model: ModelIdentity?
     public let maximumLength: Int?
+    /// The classification stage of the run, to count the labels it would change.
+    public let labeller: DocumentLabeller?
 
     public init(
         definition: PipelineDefinition, model: ModelIdentity? = nil, maximumLength: Int? = nil,
-        faults: FaultPlan = .none
+        faults: FaultPlan = .none, labeller: DocumentLabeller? = nil
     ) {
         self.definition = definition
         self.model = model
         self.maximumLength = maximumLength
         self.faults = faults
+        self.labeller = labeller
     }
 
     /// Reads every source and calls `line` for each document a run would write or remove.
@@ -101,6 +107,7 @@ public struct DryRun {
                 reports[report.index] = report
             }
         }
+        if let labeller { summary.labelChanges = try store.map { try labeller.labelChanges(in: $0) } ?? 0 }
         guard let store, definition.prune || !demoted.isEmpty else { return summary }
         let plan = try RemovalPlan(
             sources: RemovalPlan.Source.all(definition, reports: reports), maxFraction: definition.pruneMaxFraction,

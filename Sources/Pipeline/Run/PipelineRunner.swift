@@ -27,12 +27,15 @@ public final class PipelineRunner: Sendable {
     let faults: FaultPlan
     /// The model weights' fingerprint checked before the run (`RunPreparation`), recorded in the store.
     let verifiedWeights: String?
+    /// Labels each stored document (the definition's `classify`), and relabels the store when its labels changed.
+    let labeller: DocumentLabeller?
 
     public init(
         definition: PipelineDefinition, engine: any EmbeddingEngine, tokenizer: BertTokenizer, maximumLength: Int,
         model: ModelIdentity, monitor: RunMonitor = RunMonitor(),
         shouldStopReading: @escaping @Sendable () -> Bool = { false },
-        onReaderSuspended: (@Sendable () -> Void)? = nil, faults: FaultPlan = .none, verifiedWeights: String? = nil
+        onReaderSuspended: (@Sendable () -> Void)? = nil, faults: FaultPlan = .none, verifiedWeights: String? = nil,
+        labeller: DocumentLabeller? = nil
     ) {
         self.definition = definition
         self.engine = engine
@@ -44,6 +47,7 @@ public final class PipelineRunner: Sendable {
         self.onReaderSuspended = onReaderSuspended
         self.faults = faults
         self.verifiedWeights = verifiedWeights
+        self.labeller = labeller
     }
 
     /// Runs the pipeline to the end of its sources (or until told to stop) and reports.
@@ -64,7 +68,7 @@ public final class PipelineRunner: Sendable {
         try reader.checkSources()
         let writer = try WritingStage.open(
             definition: definition, model: model, chunker: chunker, verifiedWeights: verifiedWeights,
-            monitor: monitor, faults: faults)
+            labeller: labeller, monitor: monitor, faults: faults)
         // Shards split the bytes about evenly: the estimate keeps the ETA meaningful.
         let total = reader.totalBytes(shouldStop: stop) / (definition.shard?.count ?? 1)
         monitor.update { $0.totalBytes = total }

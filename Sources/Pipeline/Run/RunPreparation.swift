@@ -15,13 +15,16 @@ public struct RunPreparation: Sendable {
     /// weights' fingerprint (their sha256 matched the manifest's), and the OpenVINO runtime and precision the
     /// probe inference passed with.
     public let verifiedWeights: String
+    /// The definition's classification stage, its labels read and embedded; nil when it does not classify.
+    public let labeller: DocumentLabeller?
 
     /// Where a store keeps the verdict on the model last checked for it.
     static let verifiedWeightsKey = "verified_model"
 
     /// - Parameter note: told when the run measures the models on this CPU first.
     /// - Throws: `SourceError` (exit 66) before anything else; `ModelError` for a model that is missing,
-    ///   damaged or misdescribed; `OpenVINOError` and `TokenizerError` from loading it.
+    ///   damaged or misdescribed; `OpenVINOError` and `TokenizerError` from loading it;
+    ///   `ClassificationInputError` for the classification stage's label and example files.
     public static func prepare(_ definition: PipelineDefinition, note: (String) -> Void = { _ in }) async throws
         -> RunPreparation
     {
@@ -41,14 +44,7 @@ public struct RunPreparation: Sendable {
         let hashing = Task.detached { try directory.verifyWeights(cached: cachedWeights) }
         let loading: Result<Embedder, any Error>
         do {
-            loading = .success(
-                try await Embedder.load(
-                    directory,
-                    options: Embedder.Options(
-                        precision: definition.precision, requests: definition.inferRequests,
-                        timeout: .milliseconds(Int64(definition.inferenceTimeoutSeconds * 1000)),
-                        threads: definition.threads,
-                        performanceHint: definition.performanceHint == .throughput ? .throughput : .latency)))
+            loading = .success(try await Embedder.load(directory, options: embedderOptions(definition)))
         } catch {
             loading = .failure(error)
         }
@@ -56,9 +52,18 @@ public struct RunPreparation: Sendable {
         let weights = try await hashing.value
         let embedder = try loading.get()
         if cached != verdict || weights.hashed { try await embedder.probe() }
+        let labeller = try await DocumentLabeller.make(for: definition, embedder: embedder)
         return RunPreparation(
             definition: definition, directory: directory, embedder: embedder,
-            verifiedWeights: weights.fingerprint + suffix)
+            verifiedWeights: weights.fingerprint + suffix, labeller: labeller)
+    }
+
+    /// How a run of `definition` loads its model.
+    public static func embedderOptions(_ definition: PipelineDefinition) -> Embedder.Options {
+        Embedder.Options(
+            precision: definition.precision, requests: definition.inferRequests,
+            timeout: .milliseconds(Int64(definition.inferenceTimeoutSeconds * 1000)), threads: definition.threads,
+            performanceHint: definition.performanceHint == .throughput ? .throughput : .latency)
     }
 
     /// The model a run uses: the one asked for (the definition's `model`, `--model`, `$OVINDEX_MODEL`); else the
@@ -129,6 +134,6 @@ public struct RunPreparation: Sendable {
         PipelineRunner(
             definition: definition, engine: embedder, tokenizer: embedder.tokenizer,
             maximumLength: embedder.maximumLength, model: ModelIdentity(directory), monitor: monitor,
-            shouldStopReading: shouldStopReading, faults: faults, verifiedWeights: verifiedWeights)
+            shouldStopReading: shouldStopReading, faults: faults, verifiedWeights: verifiedWeights, labeller: labeller)
     }
 }

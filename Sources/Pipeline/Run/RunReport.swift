@@ -16,4 +16,7 @@ public struct RunReport: Sendable, Equatable {
     public var error: String?
     /// What the run wants its user to know although it is not an error (sources kept from pruning, ...).
     public var notes: [String] = []
+    /// Stored documents whose label changed because the labels or examples did (nil when the run does not
+    /// classify); their vectors were kept.
+    public var documentsRelabelled: Int? = nil
 }

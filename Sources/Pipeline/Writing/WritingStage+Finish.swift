@@ -67,6 +67,8 @@ extension WritingStage {
         if failure == nil && !shouldStop() && readingComplete {
             do {
                 notes = try remove(shouldStop: shouldStop)
+                // After the removals: a pruned document is not labelled again.
+                if let labeller { documentsRelabelled = try labeller.relabel(store, faults: faults) }
                 try store.replaceEarlierRejects(before: runID)
                 try store.setInfo(Self.rejectLimitsKey, to: Self.rejectLimits(definition))
             } catch let refused as PruneRefused {
@@ -112,7 +114,8 @@ extension WritingStage {
             runID: runID, outcome: outcome, counters: counters, rejects: rejectCount,
             chunksEmbedded: monitor.snapshot.chunksEmbedded, seconds: elapsed(),
             peakRSSBytes: ProcessMemory.peakResidentBytes() ?? 0,
-            error: outcome == .failed ? failure.map { "\($0)" } : nil, notes: notes)
+            error: outcome == .failed ? failure.map { "\($0)" } : nil, notes: notes,
+            documentsRelabelled: labeller == nil ? nil : documentsRelabelled)
         if let failure, outcome == .failed { throw RunFailure(report: report, underlying: failure) }
         return report
     }

@@ -20,6 +20,10 @@ final class WritingStage {
     let definition: PipelineDefinition
     let monitor: RunMonitor
     let faults: FaultPlan
+    /// Labels each document as it is stored; relabels the store at the end when its labels changed.
+    let labeller: DocumentLabeller?
+    /// Stored documents whose label the end of the run changed (new labels or examples).
+    var documentsRelabelled = 0
     private let lock: RunLock
     var counters = RunCounters()
     private(set) var rejectCount = 0
@@ -55,7 +59,7 @@ final class WritingStage {
     ///   created is removed again when it fails before the run is recorded.
     static func open(
         definition: PipelineDefinition, model: ModelIdentity, chunker: Chunker, verifiedWeights: String?,
-        monitor: RunMonitor, faults: FaultPlan
+        labeller: DocumentLabeller? = nil, monitor: RunMonitor, faults: FaultPlan
     ) throws -> WritingStage {
         let lock = try RunLock(store: definition.store)
         do {
@@ -77,7 +81,8 @@ final class WritingStage {
             let recheck = try store.info(Self.rejectLimitsKey) != limits
             let runID = try store.beginRun(settings: definition.json)
             let writer = WritingStage(
-                store: store, runID: runID, definition: definition, monitor: monitor, faults: faults, lock: lock)
+                store: store, runID: runID, definition: definition, monitor: monitor, faults: faults,
+                labeller: labeller, lock: lock)
             writer.recheckRejected = recheck
             writer.structure = structure
             return writer
@@ -89,13 +94,14 @@ final class WritingStage {
 
     init(
         store: Store, runID: Int64, definition: PipelineDefinition, monitor: RunMonitor, faults: FaultPlan,
-        lock: RunLock
+        labeller: DocumentLabeller? = nil, lock: RunLock
     ) {
         self.store = store
         self.runID = runID
         self.definition = definition
         self.monitor = monitor
         self.faults = faults
+        self.labeller = labeller
         self.lock = lock
     }
 
@@ -231,10 +237,12 @@ final class WritingStage {
                         .joined(separator: "\n")))
         }
         finishedBytes += chunks.reduce(0) { $0 + $1.embedding.count * 4 + ($1.tokenStates?.count ?? 0) }
+        var metadata = header.metadata
+        labeller?.label(&metadata, vectors: chunks.map(\.embedding))
         finished.append(
             DocumentInput(
                 key: header.key, source: header.source, contentHash: header.contentHash, byteSize: header.byteSize,
-                metadata: header.metadata, chunks: chunks))
+                metadata: metadata, chunks: chunks))
     }
 
     /// Writes what is ready when a batch is full, when the commit interval passed, or when `force`d (`final`
