@@ -150,7 +150,7 @@ import Testing
             (["query", "--store", store], 64, "either a query TEXT or --queries FILE"),
             (["query", "x", "--store", directory.file("missing.sqlite")], 66, "missing.sqlite"),
             (["query", "x", "--store", store, "--mode", "fuzzy"], 64, "--mode"),
-            (["eval", "--store", store], 64, "--queries FILE is required"),
+            (["eval", "--store", store], 64, "give --queries FILE or --classify GOLD"),
             (["rerank", "a.txt"], 64, "--query TEXT is required"),
         ]
         for (arguments, status, message) in cases {

@@ -10,7 +10,8 @@ enum Tool {
 
     static var commands: [any Command.Type] {
         [
-            RunCommand.self, QueryCommand.self, RerankCommand.self, EvalCommand.self, MergeCommand.self,
+            RunCommand.self, QueryCommand.self, RerankCommand.self, ClassifyCommand.self, EvalCommand.self,
+            MergeCommand.self,
             EmbedCommand.self, ExportCommand.self, ModelsCommand.self, StatusCommand.self, StoreCommand.self,
             TokenizeCommand.self, VersionCommand.self,
         ]

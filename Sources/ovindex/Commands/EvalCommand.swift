@@ -1,3 +1,4 @@
+import Classification
 import Foundation
 import Host
 import Retrieval
@@ -8,7 +9,10 @@ import TextIO
 struct EvalCommand: Command {
     static let spec = CommandSpec<EvalCommand>(
         name: "eval", summary: "Measure recall@1, recall@10, MRR@10 and latency of each mode and rerank stage",
-        usage: ["eval --store PATH --queries FILE [options]"],
+        usage: [
+            "eval --store PATH --queries FILE [options]",
+            "eval --classify GOLD --labels LABELS [--store PATH] [--examples-per-label K] [options]",
+        ],
         discussion: """
             FILE holds JSON Lines {"id": ..., "query": ..., "relevant": "DOCUMENT" or ["DOCUMENT", ...]}, where
             DOCUMENT is a document id in the store (its relative path, or its JSON Lines id). Every query is
@@ -20,14 +24,18 @@ struct EvalCommand: Command {
             Reranked rows fuse the reranked order with the candidates' first ranks, as a query does by
             default; the row marked "default" is what 'ovindex query' does with no flags.
             scripts/make_eval_set.py builds such sets from documentation on any Debian machine (make eval).
+
+            --classify GOLD measures a classifier instead: GOLD holds JSON Lines {"document": KEY, "label": NAME}
+            (documents of --store) or {"text": TEXT, "label": NAME}. K items of each label are drawn as examples
+            (a seeded shuffle, the seed printed), the classifier is built from them and the labels' descriptions,
+            and the rest are scored: accuracy, macro-F1, per-label precision, recall and F1, the confusion matrix,
+            and items labelled per second.
             """,
         sections: [
             SettingSection(
                 "Options",
                 [
-                    .option(
-                        "--queries", value: "FILE", .path, help: "the evaluation set (JSON Lines)", required: true,
-                        \.queriesFile),
+                    .option("--queries", value: "FILE", .path, help: "the evaluation set (JSON Lines)", \.queriesFile),
                     .option(
                         "--mode", value: "M[,M...]", .list(RetrievalMode.self), help: "modes to measure",
                         default: "vector,keyword,hybrid", \.modes),
@@ -46,11 +54,39 @@ struct EvalCommand: Command {
                         \.trace),
                     .flag("--quiet", "-q", help: "no progress on stderr", \.quiet),
                 ]),
+            SettingSection(
+                "Classification",
+                [
+                    .option("--classify", value: "GOLD", .path, help: "measure a classifier on these labelled items", \.gold),
+                    .option("--labels", value: "FILE", .path, help: "the labels and their descriptions", \.labels),
+                    .option(
+                        "--examples-per-label", value: "K", .integer(0...10_000),
+                        help: "items of each label drawn from GOLD as examples (0: zero-shot)", \.examplesPerLabel),
+                    .option("--seed", value: "N", .integer(0...Int(Int32.max)), help: "the draw's seed", \.seed),
+                    .option(
+                        "--method", value: "M", .choice, help: "how labels are scored (see 'ovindex classify --help')",
+                        default: "logistic with examples, else zero-shot", \.method),
+                    .option("--view", value: "V", .choice, help: "which of a document's vectors are read", \.view),
+                    .option("--pooling", value: "P", .choice, help: "how a label's descriptions make one score", \.pooling),
+                    .option(
+                        "--evidence", value: "E", .choice,
+                        help: "score zero-shot with the store's text index (keyword: BM25 of the descriptions) or "
+                            + "kept token states (late-interaction) instead of vectors",
+                        \.evidence),
+                ]),
             SearchOptions.section.lifted(\.search),
         ])
 
     var search = SearchOptions()
     var queriesFile: String?
+    var gold: String?
+    var labels: String?
+    var examplesPerLabel = 0
+    var seed = 1
+    var method: ClassificationMethod?
+    var view = DocumentView.mean
+    var pooling = DescriptionPooling.max
+    var evidence: StoreEvidence?
     var modes: [RetrievalMode]?
     var reranks: [RerankMethod]?
     var candidates = QueryDefaults.candidates
@@ -60,12 +96,16 @@ struct EvalCommand: Command {
     var trace: String?
 
     mutating func validate() throws(UsageError) {
+        if (queriesFile == nil) == (gold == nil) { throw UsageError("give --queries FILE or --classify GOLD") }
+        if gold != nil, labels == nil { throw UsageError("--classify needs --labels FILE") }
+        if queriesFile != nil { try search.requireStore() }
         if (reranks ?? []).contains(.crossEncoder), search.reranker == nil {
             throw UsageError("--rerank cross-encoder needs --reranker DIR")
         }
     }
 
     func run() async throws -> ExitStatus {
+        if let gold { return try await evaluateClassifier(gold: gold) }
         let queries = try EvaluationQuery.read(queriesFile ?? "", limit: limit)
         let engine = try await search.open()
         if let trace { return try await write(trace: trace, queries: queries, engine: engine) }

@@ -76,6 +76,7 @@ struct QueryCommand: Command {
     var search = SearchOptions()
 
     mutating func validate() throws(UsageError) {
+        try search.requireStore()
         for filter in filters {
             guard let equals = filter.firstIndex(of: "="), equals != filter.startIndex else {
                 throw UsageError("--filter '\(filter)' is not KEY=VALUE")

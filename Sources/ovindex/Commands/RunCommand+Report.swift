@@ -1,4 +1,5 @@
 import Host
+import Models
 import Pipeline
 import Store
 import TextIO
@@ -8,9 +9,15 @@ extension RunCommand {
     func runDry(_ definition: PipelineDefinition, faults: FaultPlan) async throws -> ExitStatus {
         // The model's manifest (no compiling) says what the store must have been built with.
         let directory = try await RunPreparation.model(for: definition)
+        // Counting the labels a run would change takes the model: the label descriptions are embedded.
+        var labeller: DocumentLabeller?
+        if definition.classification != nil {
+            labeller = try await DocumentLabeller.load(
+                for: definition, model: try directory ?? ModelDirectory.resolve(definition.model))
+        }
         let dryRun = DryRun(
             definition: definition, model: directory.map(ModelIdentity.init),
-            maximumLength: directory?.manifest.max_sequence_length, faults: faults)
+            maximumLength: directory?.manifest.max_sequence_length, faults: faults, labeller: labeller)
         let summary = try await dryRun.run { line in
             let fields: [String]
             switch line {
@@ -26,7 +33,8 @@ extension RunCommand {
         Terminal.errors.write(
             line: "ovindex run: dry run, nothing written: \(summary.added) to add, \(summary.changed) to change, "
                 + "\(summary.unchanged) unchanged, \(summary.rejected) rejects, \(summary.failed) failures"
-                + (definition.prune ? ", \(summary.pruned) to prune" : ""))
+                + (definition.prune ? ", \(summary.pruned) to prune" : "")
+                + (summary.labelChanges.map { ", \($0) labels would change" } ?? ""))
         if let refusal = summary.refusal {
             Terminal.errors.write(line: "ovindex run: error: \(refusal)")
             return .failure
@@ -58,7 +66,9 @@ extension RunCommand {
                     + "\(counters.documentsIndexed) documents indexed, \(counters.documentsUnchanged) unchanged, "
                     + "\(counters.documentsPruned) pruned, \(report.rejects) rejects, "
                     + "\(counters.documentsFailed) failed, \(counters.chunksWritten) chunks, "
-                    + "\(counters.tokensEmbedded) tokens; peak RSS \(Format.bytes(report.peakRSSBytes))")
+                    + "\(counters.tokensEmbedded) tokens"
+                    + (report.documentsRelabelled.map { ", \($0) relabelled" } ?? "")
+                    + "; peak RSS \(Format.bytes(report.peakRSSBytes))")
             if report.rejects > 0 || counters.documentsFailed > 0 {
                 Terminal.errors.write(line: "ovindex run: see the rejects and failures with 'ovindex store info \(store)'")
             }
