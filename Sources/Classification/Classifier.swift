@@ -73,7 +73,7 @@ public struct Classifier: Sendable {
         guard !chunks.isEmpty else { return [Float](repeating: 0, count: labels.count) }
         switch view {
         case .mean:
-            return scores(vector: Self.sum(chunks.map(Self.unit)))
+            return scores(vector: Self.sumOfUnits(chunks))
         case .bestChunk:
             let perChunk = chunks.map(scores(vector:))
             return labels.indices.map { label in perChunk.map { $0[label] }.max() ?? 0 }
@@ -113,7 +113,29 @@ public struct Classifier: Sendable {
 
     static func sum(_ vectors: [[Float]], width: Int? = nil) -> [Float] {
         var total = [Float](repeating: 0, count: width ?? vectors.first?.count ?? 0)
-        for vector in vectors { for (index, value) in vector.enumerated() where index < total.count { total[index] += value } }
+        total.withUnsafeMutableBufferPointer { total in
+            for vector in vectors {
+                vector.withUnsafeBufferPointer { values in
+                    for index in 0..<min(total.count, values.count) { total[index] += values[index] }
+                }
+            }
+        }
+        return total
+    }
+
+    /// `sum(vectors.map(unit))` without a copy of each vector: a document's mean direction.
+    static func sumOfUnits(_ vectors: [[Float]]) -> [Float] {
+        var total = [Float](repeating: 0, count: vectors.first?.count ?? 0)
+        total.withUnsafeMutableBufferPointer { total in
+            for vector in vectors {
+                let norm = VectorMath.norm(vector)
+                vector.withUnsafeBufferPointer { values in
+                    for index in 0..<min(total.count, values.count) {
+                        total[index] += norm > 0 ? values[index] / norm : values[index]
+                    }
+                }
+            }
+        }
         return total
     }
 

@@ -24,7 +24,9 @@ public enum VectorMath {
         return total
     }
 
-    /// The Euclidean length, its squares summed in order.
+    /// The Euclidean length, its squares summed in order. Inlinable: callers in other modules get a copy
+    /// specialised for their collection (a generic call per element cost more than the arithmetic).
+    @inlinable
     public static func norm<Values: Collection>(_ values: Values) -> Float where Values.Element == Float {
         var sum: Float = 0
         for value in values { sum += value * value }

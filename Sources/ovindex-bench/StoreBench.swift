@@ -4,16 +4,19 @@ import Synthetic
 
 import TextIO
 import Host
+import Models
 import VectorMath
 
 /// Synthetic stores and retrieval timings.
 ///
-///     ovindex-bench store-fill STORE CHUNKS [CHUNKS_PER_DOCUMENT] [VERSION]
+///     ovindex-bench store-fill STORE CHUNKS [CHUNKS_PER_DOCUMENT] [VERSION] [MODEL_DIR]
 ///     ovindex-bench store-query STORE [QUERIES] [RECALL_QUERIES]
 ///
 /// Vectors are 384-d unit vectors drawn around 2,000 random centres (real embeddings cluster; uniform
 /// random vectors in 384 dimensions are all nearly orthogonal, which no real corpus looks like).
 /// `VERSION` changes every document's content and chunk count, so filling again replaces documents.
+/// `MODEL_DIR` binds the store to that model instead of the synthetic one, so that commands which check the
+/// store's model against the one they load (`classify --store`) accept it; its vectors stay synthetic.
 enum StoreBench {
     static let dimension = 384
     static let model = ModelIdentity(
@@ -34,12 +37,12 @@ enum StoreBench {
 
     static func fill(_ arguments: [String]) throws {
         guard arguments.count >= 2, let chunks = Int(arguments[1]) else {
-            throw BenchError("store-fill STORE CHUNKS [CHUNKS_PER_DOCUMENT] [VERSION]")
+            throw BenchError("store-fill STORE CHUNKS [CHUNKS_PER_DOCUMENT] [VERSION] [MODEL_DIR]")
         }
         let perDocument = arguments.count > 2 ? Int(arguments[2]) ?? 10 : 10
         let version = arguments.count > 3 ? Int(arguments[3]) ?? 1 : 1
         let store = try Store(path: arguments[0])
-        try store.bind(to: model)
+        try store.bind(to: arguments.count > 4 ? ModelIdentity(try ModelDirectory(path: arguments[4])) : model)
         let centres = centres()
         var generator = SplitMix64(seed: UInt64(version))
         let documents = (chunks + perDocument - 1) / perDocument

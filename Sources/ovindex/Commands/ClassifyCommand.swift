@@ -102,7 +102,7 @@ struct ClassifyCommand: Command {
         if !quiet {
             Terminal.errors.write(
                 line: "ovindex classify: \(labelSet.labels.count) labels, \(exampleSet.examples.count) examples, "
-                    + "method \(classifier.method.rawValue), threshold "
+                    + "method \(classifier.method.rawValue) (\(classifier.view.rawValue)), threshold "
                     + (classifier.threshold.map { Format.fixed(Double($0), 4) + (threshold == nil ? " (calibrated on the examples)" : "") }
                         ?? "none (every item gets its best label)"))
         }
@@ -129,6 +129,7 @@ struct ClassifyCommand: Command {
         }
         if !quiet {
             let seconds = (clock.now - started).seconds
+            Terminal.output.flush()
             Terminal.errors.write(
                 line: "ovindex classify: \(count) \(opened == nil ? "texts" : "documents") in \(Format.fixed(seconds, 2)) s "
                     + "(\(Format.fixed(Double(count) / max(seconds, 1e-9), 0))/s)")
