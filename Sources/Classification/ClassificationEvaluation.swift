@@ -10,14 +10,14 @@ public struct ClassificationEvaluation: Sendable {
     public var examplesPerLabel: Int
     public var seed: UInt64
     public var method: ClassificationMethod?
-    public var view: DocumentView
+    public var view: DocumentView?
     public var pooling: DescriptionPooling
     /// Score with this store evidence (zero-shot) instead of the vector classifier.
     public var evidence: StoreEvidence?
 
     public init(
         labels: LabelSet, gold: GoldSet, examplesPerLabel: Int = 0, seed: UInt64 = 1,
-        method: ClassificationMethod? = nil, view: DocumentView = .mean, pooling: DescriptionPooling = .max,
+        method: ClassificationMethod? = nil, view: DocumentView? = nil, pooling: DescriptionPooling = .max,
         evidence: StoreEvidence? = nil
     ) {
         self.evidence = evidence

@@ -5,12 +5,15 @@ extension Classifier {
     /// A classifier for `labels` and `examples`: the descriptions and text examples embedded by `embedder` (the
     /// model the documents to classify were embedded with), document examples read from `store`.
     ///
-    /// - Parameter threshold: `nil` calibrates it on the examples (`calibratedThreshold`), none without any.
+    /// - Parameters:
+    ///   - method: nil: logistic with examples, zero-shot without.
+    ///   - view: nil: the method's preferred view (`DocumentView.preferred(for:)`).
+    ///   - threshold: nil calibrates it on the examples (`calibratedThreshold`), none without any.
     /// - Throws: `ClassificationInputError` for an example document the store does not hold; the embedder's
     ///   errors.
     public static func make(
         labels: LabelSet, examples: ExampleSet = ExampleSet([]), embedder: Embedder, store: Store? = nil,
-        method: ClassificationMethod? = nil, view: DocumentView = .mean, pooling: DescriptionPooling = .max,
+        method: ClassificationMethod? = nil, view: DocumentView? = nil, pooling: DescriptionPooling = .max,
         threshold: Float? = nil
     ) async throws -> Classifier {
         let descriptions = try await embed(labels.labels.flatMap(\.descriptions), with: embedder)
@@ -21,6 +24,7 @@ extension Classifier {
         }
         let vectors = try await exampleVectors(examples, labels: labels, embedder: embedder, store: store)
         let chosen = method ?? (vectors.isEmpty ? .zeroShot : .logistic)
+        let view = view ?? .preferred(for: chosen)
         var classifier = Classifier(
             labels: labels.names, descriptions: grouped, examples: vectors, method: chosen, view: view,
             pooling: pooling)

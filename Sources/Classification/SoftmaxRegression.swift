@@ -13,7 +13,8 @@ struct SoftmaxRegression: Sendable {
 
     struct Settings: Sendable, Equatable {
         /// How strongly the weights are held near the prior (per example). Chosen, with `priorScale`, on the
-        /// debian and man sets from 0 to 0.1 (docs/measurements, classification).
+        /// debian and man sets, 4 and 16 examples per label, from 0 to 0.1 (scripts/tune_classify.py; the
+        /// grid is in docs/measurements/2026-12-08-classification.md).
         var penalty: Float = 0.001
         /// The scale of the prior's logits: cosines times this (chosen from 1 to 20).
         var priorScale: Float = 5

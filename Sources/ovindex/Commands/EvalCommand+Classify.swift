@@ -26,12 +26,12 @@ extension EvalCommand {
         let (metrics, classifier) = try await evaluation.run(embedder: embedder, store: store)
         let setting =
             evidence.map { "zero-shot by \($0.rawValue)" }
-            ?? "\(classifier.method.rawValue), \(view.rawValue)" + (classifier.method == .zeroShot ? ", \(pooling.rawValue)" : "")
+            ?? "\(classifier.method.rawValue), \(classifier.view.rawValue)" + (classifier.method == .zeroShot ? ", \(pooling.rawValue)" : "")
         if json {
             var writer = JSONWriter(capacity: 1024)
             writer.object { line in
                 line.field("method", evidence.map { "zero-shot " + $0.rawValue } ?? classifier.method.rawValue)
-                line.field("view", view.rawValue)
+                line.field("view", classifier.view.rawValue)
                 line.field("pooling", pooling.rawValue)
                 line.field("examples_per_label", examplesPerLabel)
                 line.field("seed", seed)

@@ -66,7 +66,9 @@ struct EvalCommand: Command {
                     .option(
                         "--method", value: "M", .choice, help: "how labels are scored (see 'ovindex classify --help')",
                         default: "logistic with examples, else zero-shot", \.method),
-                    .option("--view", value: "V", .choice, help: "which of a document's vectors are read", \.view),
+                    .option(
+                        "--view", value: "V", .choice, help: "which of a document's vectors are read",
+                        default: "best-chunk for logistic, else mean", \.view),
                     .option("--pooling", value: "P", .choice, help: "how a label's descriptions make one score", \.pooling),
                     .option(
                         "--evidence", value: "E", .choice,
@@ -84,7 +86,7 @@ struct EvalCommand: Command {
     var examplesPerLabel = 0
     var seed = 1
     var method: ClassificationMethod?
-    var view = DocumentView.mean
+    var view: DocumentView?
     var pooling = DescriptionPooling.max
     var evidence: StoreEvidence?
     var modes: [RetrievalMode]?
