@@ -2,7 +2,7 @@
 SWIFT ?= swift
 PYTHON := .deps/venv/bin/python
 
-.PHONY: all setup build release test test-swift test-python demo dev-tools golden bench-tokenizer bench-embed bench-store bench-pipeline bench-query bench-scaleout bench-int8 bench-stop eval image test-image \
+.PHONY: all setup build release test test-swift test-python demo dev-tools golden bench-tokenizer bench-embed bench-store bench-pipeline bench-query bench-scaleout bench-int8 bench-stop bench-classify eval image test-image \
 	compare-tokenizer cli-docs clean distclean
 
 all: build
@@ -91,6 +91,12 @@ eval: release
 ## bench-scaleout: one worker against two sharded workers on this machine, and merge throughput
 bench-scaleout: release
 	$(PYTHON) scripts/bench_scaleout.py
+
+## bench-classify: the four labelled sets (Debian packages, man pages, Python modules, info manuals) with every
+##                 method, then labelling a 100k-document store and classify against embed (texts/s)
+bench-classify: release
+	$(PYTHON) scripts/bench_classify.py quality
+	$(PYTHON) scripts/bench_classify.py speed
 
 ## bench-stop: seconds from the first SIGINT to exit, at default settings (--baseline another build to compare)
 bench-stop: release

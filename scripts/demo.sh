@@ -51,6 +51,11 @@ echo '== the same question, keyword search alone (BM25) and vector search rerank
     --rerank late-interaction
 
 echo
+echo '== ovindex classify: a topic for every stored document, from the vectors the store keeps (zero-shot,'
+echo '   labels described in data/labels/sample-topics.jsonl; see docs/classify.md)'
+"$bin" classify --store var/sample.sqlite --labels data/labels/sample-topics.jsonl | sort | sed -n 1,8p
+
+echo
 echo '== the int8 variant setup made: the sample indexed into its own store, then the same question'
 echo '   (query uses the model the store recorded; see docs/models.md, "The int8 model")'
 "$bin" run pipelines/sample.json --model all-MiniLM-L6-v2-int8 --store var/sample-int8.sqlite --quiet

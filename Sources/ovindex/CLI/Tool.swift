@@ -101,8 +101,9 @@ enum Tool {
             "## Pipeline definition fields", "",
             "A definition (`pipelines/*.json`) has `store` (a path, relative to the file), `sources` (a list of "
                 + "`{\"path\", \"format\", \"include\", \"exclude\", \"key_prefix\", \"id_field\", \"text_field\", "
-                + "\"metadata_fields\", \"follow_symlinks\"}`) and these fields; a flag of `\(program) run` "
-                + "overrides the field it names.", "",
+                + "\"metadata_fields\", \"follow_symlinks\"}`), optionally `classify` (`{\"field\", \"labels\", "
+                + "\"examples\", \"threshold\"}`: label each stored document into that metadata field, see "
+                + "docs/classify.md) and these fields; a flag of `\(program) run` overrides the field it names.", "",
             HelpFormatter<PipelineDefinition>.markdownFields(PipelineDefinition.settings, defaults: .defaults),
         ]
         return (header + commands.map { "\n" + $0.reference } + [""] + fields).joined(separator: "\n")
